@@ -1,0 +1,31 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthService } from './auth.service';
+import { CreateOrganizationDto } from './dto/create-organization.dto';
+import { CreatePrincipalDto } from './dto/create-principal.dto';
+import { Roles } from './roles.decorator';
+
+@ApiTags('organizations and principals')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('v1')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('organizations')
+  createOrganization(@Body() dto: CreateOrganizationDto) {
+    return this.auth.createOrganization(dto.name, dto.type);
+  }
+
+  /** The response carries the API key: it is shown this once and never again. */
+  @Post('principals')
+  createPrincipal(@Body() dto: CreatePrincipalDto) {
+    return this.auth.createPrincipal(dto.name, dto.role, dto.organizationId);
+  }
+
+  @Post('principals/:id/revoke')
+  @HttpCode(204)
+  async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.auth.revokePrincipal(id);
+  }
+}

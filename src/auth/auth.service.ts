@@ -1,0 +1,89 @@
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { NotFound } from '../common/errors/api-errors';
+import { TransactionContext } from '../common/transaction/transaction-context';
+import { ApiKeyCache } from './api-key-cache';
+import { generateApiKey, hashApiKey } from './api-key';
+import { OrganizationType, Principal, Role } from './principal';
+import { Organization, PrincipalsRepository } from './principals.repository';
+
+export interface IssuedPrincipal extends Principal {
+  /** The bearer key, returned once and never stored. */
+  apiKey: string;
+}
+
+/** Which organization type each role belongs to. */
+const ORGANIZATION_TYPE_OF_ROLE: Record<Role, OrganizationType> = {
+  admin: 'admin',
+  donor: 'donor',
+  monitor: 'monitor',
+  auditor: 'auditor',
+};
+
+@Injectable()
+export class AuthService {
+  private readonly cache: ApiKeyCache;
+
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly principals: PrincipalsRepository,
+    config: AppConfig,
+  ) {
+    this.cache = new ApiKeyCache(config.AUTH_CACHE_TTL_MS);
+  }
+
+  async createOrganization(name: string, type: OrganizationType): Promise<Organization> {
+    if (await this.principals.findOrganizationByName(this.tx.manager, name)) {
+      throw new ConflictException({ code: 'INVALID_STATE', message: `an organization named "${name}" already exists` });
+    }
+    return this.principals.insertOrganization(this.tx.manager, name, type);
+  }
+
+  async findOrganization(id: string): Promise<Organization | undefined> {
+    return this.principals.findOrganization(this.tx.manager, id);
+  }
+
+  async createPrincipal(name: string, role: Role, organizationId: string): Promise<IssuedPrincipal> {
+    const organization = await this.principals.findOrganization(this.tx.manager, organizationId);
+    if (!organization) throw new NotFound('organizationId: organization', organizationId);
+    const expected = ORGANIZATION_TYPE_OF_ROLE[role];
+    if (organization.type !== expected) {
+      throw new BadRequestException({
+        message: `organizationId must name an organization of type ${expected} for role ${role}, not ${organization.type}`,
+        fields: ['organizationId'],
+      });
+    }
+    const apiKey = generateApiKey();
+    const principal = await this.principals.insertPrincipal(this.tx.manager, name, role, organizationId, hashApiKey(apiKey));
+    return { ...principal, apiKey };
+  }
+
+  /** For the first admin (CLI): the organization is found by name or created with the role's type. */
+  async createPrincipalInOrganizationNamed(name: string, role: Role, organizationName: string): Promise<IssuedPrincipal> {
+    const organization =
+      (await this.principals.findOrganizationByName(this.tx.manager, organizationName)) ??
+      (await this.principals.insertOrganization(this.tx.manager, organizationName, ORGANIZATION_TYPE_OF_ROLE[role]));
+    return this.createPrincipal(name, role, organization.id);
+  }
+
+  async revokePrincipal(id: string): Promise<void> {
+    const keyHash = await this.principals.revoke(this.tx.manager, id);
+    if (!keyHash) throw new NotFound('principal', id);
+    this.cache.delete(keyHash.toString('hex'));
+  }
+
+  /** The active principal holding this key, or undefined. */
+  async authenticate(apiKey: string): Promise<Principal | undefined> {
+    const keyHash = hashApiKey(apiKey);
+    const cacheKey = keyHash.toString('hex');
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
+    const found = await this.principals.findActiveByKeyHash(this.tx.manager, keyHash);
+    // The lookup is by hash already; the constant-time comparison keeps it so if it ever changes.
+    if (!found || !timingSafeEqual(found.keyHash, keyHash)) return undefined;
+    const { keyHash: _, ...principal } = found;
+    this.cache.set(cacheKey, principal);
+    return principal;
+  }
+}

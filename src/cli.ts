@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command, InvalidArgumentError } from 'commander';
+import { AuthService } from './auth/auth.service';
+import { Role, ROLES } from './auth/principal';
+import { CliModule } from './cli/cli.module';
+import { TransactionContext } from './common/transaction/transaction-context';
+import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
+import { openDatabaseServer } from './database/database-server';
+import { VerifyService } from './ledger/verify.service';
+
+/**
+ * Runs `work` against the same database `npm start` uses (with the embedded default, the
+ * server already running from DATA_DIR, or one started for this command and stopped after).
+ */
+async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabaseServer(config);
+  const resolved = Object.assign(new AppConfig(), config, { DATABASE_URL: database.url, SEALER_INTERVAL_MS: 0 });
+  try {
+    const app = await NestFactory.createApplicationContext(CliModule.withConfig(resolved), { logger: false });
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
+function role(value: string): Role {
+  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+  return value as Role;
+}
+
+function print(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+const program = new Command('aid-escrow').description('Aid Escrow Ledger administration').showHelpAfterError();
+
+program
+  .command('principal:create')
+  .description('create a principal (and its organization, if absent) and print its API key once')
+  .requiredOption('--name <name>', 'the principal\'s name')
+  .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, role)
+  .requiredOption('--org <organization>', 'organization name; created with the role\'s type if absent')
+  .action(async (options: { name: string; role: Role; org: string }) => {
+    const issued = await withApp((app) =>
+      app.get(TransactionContext).run(() => app.get(AuthService).createPrincipalInOrganizationNamed(options.name, options.role, options.org)),
+    );
+    print({ id: issued.id, name: issued.name, role: issued.role, organizationId: issued.organizationId, apiKey: issued.apiKey });
+  });
+
+program
+  .command('ledger:verify')
+  .description('verify hashes, chain and balances of the whole journal; exit 1 when broken')
+  .action(async () => {
+    const result = await withApp((app) => app.get(VerifyService).verify());
+    print(result);
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+program.parseAsync(process.argv).catch((error) => {
+  process.stderr.write(`${error instanceof ConfigValidationError ? error.message : (error?.message ?? error)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Readable } from 'node:stream';
+import QueryStream from 'pg-query-stream';
+import type { Pool, PoolClient } from 'pg';
+
+export interface JournalEntryView {
+  account: string;
+  amount: string;
+  currency: string;
+  balanceAfter: string;
+}
+
+export interface JournalTransactionView {
+  seq: number;
+  id: string;
+  kind: string;
+  actorPrincipalId: string | null;
+  occurredAt: string;
+  body: unknown;
+  contentHash: string;
+  chainIndex: number | null;
+  hash: string | null;
+  prevHash: string | null;
+  entries: JournalEntryView[];
+}
+
+interface TransactionRow {
+  seq: string;
+  id: string;
+  kind: string;
+  actor_principal_id: string | null;
+  occurred_at: Date;
+  body: string;
+  content_hash: Buffer;
+  chain_index: string | null;
+  hash: Buffer | null;
+  prev_hash: Buffer | null;
+  entries: JournalEntryView[] | null;
+}
+
+/** One query shape for paging and export: a transaction, its chain link and its entries. */
+const TRANSACTIONS_SQL = `
+  SELECT t.seq, t.id, t.kind, t.actor_principal_id, t.occurred_at, t.body, t.content_hash,
+         c.chain_index, c.hash, c.prev_hash,
+         (SELECT json_agg(json_build_object('account', a.code, 'amount', e.amount::text,
+                                            'currency', e.currency, 'balanceAfter', e.balance_after::text)
+                          ORDER BY e.position)
+            FROM journal_entries e JOIN ledger_accounts a ON a.id = e.account_id
+           WHERE e.transaction_seq = t.seq) AS entries
+    FROM journal_transactions t
+    LEFT JOIN journal_chain c ON c.transaction_seq = t.seq
+   WHERE t.seq > $1
+   ORDER BY t.seq`;
+
+@Injectable()
+export class JournalReaderService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Keyset paging by seq. */
+  async page(afterSeq: number, limit: number): Promise<{ items: JournalTransactionView[]; nextAfterSeq: number | null }> {
+    const rows: TransactionRow[] = await this.dataSource.query(`${TRANSACTIONS_SQL} LIMIT $2`, [afterSeq, limit]);
+    const items = rows.map(toView);
+    return { items, nextAfterSeq: items.length === limit ? items[items.length - 1].seq : null };
+  }
+
+  async accounts(): Promise<{ code: string; currency: string; balance: string; version: number }[]> {
+    const rows = await this.dataSource.query(
+      `SELECT code, currency, balance::text AS balance, version FROM ledger_accounts ORDER BY code`,
+    );
+    return rows.map((r: { code: string; currency: string; balance: string; version: string }) => ({
+      ...r,
+      version: Number(r.version),
+    }));
+  }
+
+  /**
+   * The whole journal as a stream of views, read through a server-side cursor with
+   * backpressure: memory stays flat, however long the journal.
+   */
+  async stream(): Promise<Readable> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client: PoolClient = await pool.connect();
+    const rows = client.query(new QueryStream(TRANSACTIONS_SQL, [0], { batchSize: 1000 }));
+    let released = false;
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      client.release(error);
+    };
+    rows.once('end', () => release());
+    rows.once('error', (error) => release(error));
+    rows.once('close', () => release());
+    return rows;
+  }
+}
+
+export function toView(row: TransactionRow): JournalTransactionView {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    kind: row.kind,
+    actorPrincipalId: row.actor_principal_id,
+    occurredAt: row.occurred_at.toISOString(),
+    body: JSON.parse(row.body),
+    contentHash: row.content_hash.toString('hex'),
+    chainIndex: row.chain_index === null ? null : Number(row.chain_index),
+    hash: row.hash?.toString('hex') ?? null,
+    prevHash: row.prev_hash?.toString('hex') ?? null,
+    entries: row.entries ?? [],
+  };
+}
+
+export type { TransactionRow };

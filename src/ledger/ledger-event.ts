@@ -1,0 +1,53 @@
+import { Money } from '../common/money/money';
+import { LedgerAccountRef } from './ledger-accounts';
+
+/** Everything the journal records; sign-offs, approvals and suspensions move no money. */
+export const JOURNAL_KINDS = [
+  'deposit',
+  'tranche_allocated',
+  'tranche_cancelled',
+  'benchmark_added',
+  'benchmark_signoff',
+  'release_requested',
+  'release_rejected',
+  'release_approved',
+  'escrow_opened',
+  'escrow_suspended',
+  'escrow_resumed',
+  'escrow_closed',
+  'refund',
+] as const;
+export type JournalKind = (typeof JOURNAL_KINDS)[number];
+
+export interface Posting {
+  account: LedgerAccountRef;
+  /** Signed: positive adds to the account's balance, negative takes from it. */
+  amount: Money;
+}
+
+export interface LedgerEvent {
+  kind: JournalKind;
+  actorPrincipalId: string | null;
+  escrowAccountId?: string;
+  /** Ids of the records the event concerns (trancheId, benchmarkId, releaseRequestId…). */
+  refs?: Record<string, string>;
+  /** What else an auditor needs to read the event: reasons, decisions, evidence. Strings only. */
+  details?: Record<string, string | number | null>;
+  postings?: Posting[];
+}
+
+/** Moves `amount` from one account to another: the two postings of a transfer. */
+export function transfer(from: LedgerAccountRef, to: LedgerAccountRef, amount: Money): Posting[] {
+  return [
+    { account: from, amount: amount.negated() },
+    { account: to, amount },
+  ];
+}
+
+export interface PostedTransaction {
+  id: string;
+  seq: string;
+  contentHash: string;
+  /** Each touched account's balance after this transaction, as decimal strings. */
+  balances: Record<string, string>;
+}

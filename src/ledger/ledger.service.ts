@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { canonicalJson, sha256 } from './canonical-body';
+import { LedgerEvent, PostedTransaction } from './ledger-event';
+import { assertValidPostings } from './posting-rules';
+
+interface PostRow {
+  out_seq: string;
+  out_code: string | null;
+  out_balance: string | null;
+}
+
+/**
+ * The only writer of the journal. `post` runs inside the caller's transaction, so a state
+ * change and its journal record commit together; it costs one round trip (the `ledger_post`
+ * function locks the accounts in id order, checks funds, and writes transaction, entries
+ * and balances).
+ */
+@Injectable()
+export class LedgerService {
+  async post(manager: EntityManager, event: LedgerEvent): Promise<PostedTransaction> {
+    const postings = event.postings ?? [];
+    assertValidPostings(postings);
+    const id = randomUUID();
+    const occurredAt = new Date().toISOString();
+    const body = canonicalJson({
+      id,
+      kind: event.kind,
+      occurredAt,
+      actorPrincipalId: event.actorPrincipalId,
+      escrowAccountId: event.escrowAccountId ?? null,
+      refs: event.refs ?? {},
+      details: event.details ?? {},
+      postings: postings.map((p) => ({ account: p.account.code, currency: p.amount.currency, amount: p.amount.toString() })),
+    });
+    const contentHash = sha256(body);
+    const rows: PostRow[] = await manager.query(
+      `SELECT out_seq, out_code, out_balance
+         FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::text[], $10::text[], $11::numeric[])`,
+      [
+        id,
+        event.kind,
+        event.actorPrincipalId,
+        event.escrowAccountId ?? null,
+        occurredAt,
+        body,
+        contentHash,
+        postings.map((p) => p.account.code),
+        postings.map((p) => p.account.kind),
+        postings.map((p) => p.account.currency),
+        postings.map((p) => p.amount.toString()),
+      ],
+    );
+    const balances: Record<string, string> = {};
+    for (const row of rows) if (row.out_code !== null) balances[row.out_code] = row.out_balance!;
+    return { id, seq: rows[0].out_seq, contentHash: contentHash.toString('hex'), balances };
+  }
+}

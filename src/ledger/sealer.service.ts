@@ -1,0 +1,106 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { chainHash, GENESIS_HASH } from './canonical-body';
+
+/** Advisory-lock key electing the one sealer among all instances. */
+const SEALER_LOCK = 7_404_002;
+const BATCH = 5000;
+
+interface Candidate {
+  seq: string;
+  xid: string;
+  content_hash: Buffer;
+}
+
+/**
+ * Sequence, then seal (the Trillian model). Writers insert journal rows tagged with their
+ * transaction id and take no global lock. The sealer, elected by an advisory lock, appends to
+ * the chain every committed transaction whose xid is below the snapshot horizon, in (xid, seq)
+ * order. Every transaction still running has an xid at or above the horizon, and so above
+ * everything sealed: the chain grows in one total order with no gap and no transaction twice.
+ */
+@Injectable()
+export class SealerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SealerService.name);
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.SEALER_INTERVAL_MS > 0) this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Seals everything sealable now; returns how many transactions were chained. */
+  async sealPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sealed = await this.dataSource.transaction((manager) => this.sealBatch(manager));
+      total += Math.max(sealed, 0);
+      if (sealed < BATCH) return total;
+    }
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(async () => {
+      this.running = this.sealPending();
+      try {
+        await this.running;
+      } catch (error) {
+        this.logger.warn({ err: error }, 'sealing failed; retrying on the next tick');
+      } finally {
+        this.running = undefined;
+        if (!this.stopped) this.schedule();
+      }
+    }, this.config.SEALER_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** One batch in one transaction; -1 when another instance holds the sealer lock. */
+  private async sealBatch(manager: EntityManager): Promise<number> {
+    const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEALER_LOCK]);
+    if (!locked) return -1;
+
+    const [head] = await manager.query(
+      `SELECT chain_index, hash, xid::text AS xid, transaction_seq FROM journal_chain ORDER BY chain_index DESC LIMIT 1`,
+    );
+    const candidates: Candidate[] = await manager.query(
+      `SELECT seq, xid::text AS xid, content_hash FROM journal_transactions
+        WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+          ${head ? 'AND (xid, seq) > ($2::xid8, $3::bigint)' : ''}
+        ORDER BY xid, seq LIMIT $1`,
+      head ? [BATCH, head.xid, head.transaction_seq] : [BATCH],
+    );
+    if (candidates.length === 0) return 0;
+
+    let index = head ? BigInt(head.chain_index) + 1n : 0n;
+    let prev: Buffer = head ? head.hash : GENESIS_HASH;
+    const rows = { index: [] as string[], seq: [] as string[], xid: [] as string[], prev: [] as Buffer[], hash: [] as Buffer[] };
+    for (const candidate of candidates) {
+      const hash = chainHash(prev, candidate.content_hash);
+      rows.index.push(String(index++));
+      rows.seq.push(candidate.seq);
+      rows.xid.push(candidate.xid);
+      rows.prev.push(prev);
+      rows.hash.push(hash);
+      prev = hash;
+    }
+    await manager.query(
+      `INSERT INTO journal_chain (chain_index, transaction_seq, xid, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]::xid8[], $4::bytea[], $5::bytea[])`,
+      [rows.index, rows.seq, rows.xid, rows.prev, rows.hash],
+    );
+    return candidates.length;
+  }
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
+
+describe('authentication and principals', () => {
+  let t: TestApp;
+  let admin: TestPrincipal;
+  let auditor: TestPrincipal;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.principal('admin', 'Escrow Office');
+    auditor = await t.principal('auditor', 'Audit Office');
+  });
+  afterAll(() => t.close());
+
+  it('refuses a request without a key with 401 JSON', async () => {
+    const res = await t.http().get('/v1/ledger/accounts').expect(401);
+    expect(res.body).toMatchObject({ statusCode: 401, message: expect.stringContaining('API key') });
+  });
+
+  it('refuses an unknown or malformed key with 401', async () => {
+    await t.http().get('/v1/ledger/accounts').set('Authorization', 'Bearer ael_unknown').expect(401);
+    await t.http().get('/v1/ledger/accounts').set('Authorization', `Basic ${admin.apiKey}`).expect(401);
+  });
+
+  it('refuses a known key whose role is not allowed with 403', async () => {
+    const donor = await t.principal('donor');
+    const res = await t.http().get('/v1/ledger/accounts').set(donor.auth).expect(403);
+    expect(res.body.statusCode).toBe(403);
+  });
+
+  it('lets an admin create an organization and a principal whose key works once issued', async () => {
+    const org = await t.http().post('/v1/organizations').set(admin.auth).send({ name: 'Relief Fund', type: 'donor' }).expect(201);
+    expect(org.body).toEqual({ id: expect.any(String), name: 'Relief Fund', type: 'donor' });
+
+    const created = await t.http()
+      .post('/v1/principals')
+      .set(admin.auth)
+      .send({ name: 'Dana', role: 'donor', organizationId: org.body.id })
+      .expect(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'Dana',
+      role: 'donor',
+      organizationId: org.body.id,
+      apiKey: expect.stringMatching(/^ael_[A-Za-z0-9_-]{43}$/),
+    });
+
+    // The key works, and only its SHA-256 is stored.
+    await t.http().get('/v1/ledger/accounts').set('Authorization', `Bearer ${created.body.apiKey}`).expect(403);
+    const [row] = await t.dataSource.query('SELECT api_key_hash FROM principals WHERE id = $1', [created.body.id]);
+    expect(row.api_key_hash).toEqual(createHash('sha256').update(created.body.apiKey).digest());
+    const [plain] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM principals WHERE encode(api_key_hash, 'escape') LIKE '%' || $1 || '%'`,
+      [created.body.apiKey.slice(4, 20)],
+    );
+    expect(plain.n).toBe(0);
+  });
+
+  it('only lets admins create organizations and principals', async () => {
+    await t.http().post('/v1/organizations').set(auditor.auth).send({ name: 'X', type: 'donor' }).expect(403);
+    await t.http().post('/v1/organizations').send({ name: 'X', type: 'donor' }).expect(401);
+    await t.http()
+      .post('/v1/principals')
+      .set(auditor.auth)
+      .send({ name: 'X', role: 'donor', organizationId: admin.organizationId })
+      .expect(403);
+  });
+
+  it('refuses a principal whose role does not match its organization type, naming the field', async () => {
+    const res = await t.http()
+      .post('/v1/principals')
+      .set(admin.auth)
+      .send({ name: 'Eve', role: 'monitor', organizationId: auditor.organizationId })
+      .expect(400);
+    expect(res.body.message).toContain('organizationId');
+  });
+
+  it('answers 404 for an unknown organization and 409 for a duplicate name', async () => {
+    await t.http()
+      .post('/v1/principals')
+      .set(admin.auth)
+      .send({ name: 'Eve', role: 'donor', organizationId: '00000000-0000-4000-8000-000000000000' })
+      .expect(404);
+    const res = await t.http().post('/v1/organizations').set(admin.auth).send({ name: 'Escrow Office', type: 'admin' }).expect(409);
+    expect(res.body.code).toBe('INVALID_STATE');
+  });
+
+  it('revokes a principal: its key stops working at once', async () => {
+    const monitor = await t.principal('monitor');
+    await t.http().get('/v1/escrow-accounts').set(monitor.auth); // warm the key cache
+    await t.http().post(`/v1/principals/${monitor.id}/revoke`).set(admin.auth).expect(204);
+    await t.http().get('/v1/ledger/accounts').set(monitor.auth).expect(401);
+  });
+});
