@@ -1,8 +1,10 @@
-const { Client } = require('pg');
+import { Client } from 'pg';
+import type { EmbeddedDatabase } from '../../src/database/embedded-postgres';
 
 /** Drops this run's databases (template and per-file copies), then stops the embedded server. */
-module.exports = async function globalTeardown() {
-  const { serverUrl, template } = globalThis.__TEST_TEMPLATE__ ?? {};
+export default async function globalTeardown(): Promise<void> {
+  const globals = globalThis as { __TEST_TEMPLATE__?: { serverUrl: string; template: string }; __EMBEDDED_POSTGRES__?: EmbeddedDatabase };
+  const { serverUrl, template } = globals.__TEST_TEMPLATE__ ?? {};
   if (serverUrl) {
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
@@ -12,5 +14,5 @@ module.exports = async function globalTeardown() {
     }
     await admin.end();
   }
-  await globalThis.__EMBEDDED_POSTGRES__?.stop();
-};
+  await globals.__EMBEDDED_POSTGRES__?.stop();
+}

@@ -1,34 +1,34 @@
 // Runs once before all test files: a PostgreSQL (DATABASE_URL, or an embedded server in a
 // temporary folder), and a template database migrated once. Each test file then gets its
-// own database copied from the template (see database.ts). Uses the build in dist/ (pretest).
-const { mkdtempSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
-const net = require('node:net');
-const { Client } = require('pg');
+// own database copied from the template (see database.ts).
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer, AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../src/config/app-config';
+import { dataSourceOptions, runMigrations } from '../../src/database/data-source-options';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 
-function freePort() {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
+    const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
-module.exports = async function globalSetup() {
-  const { startEmbeddedPostgres } = require('../../dist/database/embedded-postgres');
-  const { AppConfig } = require('../../dist/config/app-config');
-  const { dataSourceOptions, runMigrations } = require('../../dist/database/data-source-options');
-  const { DataSource } = require('typeorm');
-
+export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'aid-escrow-test-'));
+    chmodSync(dir, 0o755);
     const embedded = await startEmbeddedPostgres(dir, await freePort());
-    globalThis.__EMBEDDED_POSTGRES__ = embedded;
+    (globalThis as Record<string, unknown>).__EMBEDDED_POSTGRES__ = embedded;
     serverUrl = embedded.url;
   }
   const template = `aid_test_tpl_${process.pid}`;
@@ -47,5 +47,5 @@ module.exports = async function globalSetup() {
 
   process.env.TEST_SERVER_URL = serverUrl;
   process.env.TEST_TEMPLATE_DATABASE = template;
-  globalThis.__TEST_TEMPLATE__ = { serverUrl, template };
-};
+  (globalThis as Record<string, unknown>).__TEST_TEMPLATE__ = { serverUrl, template };
+}
