@@ -1,15 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { BenchmarksModule } from './benchmarks/benchmarks.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EscrowModule } from './escrow/escrow.module';
 import { HealthModule } from './health/health.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
+import { ReleasesModule } from './releases/releases.module';
+import { TranchesModule } from './tranches/tranches.module';
 
 @Module({
   imports: [
@@ -18,6 +22,10 @@ import { LoggingModule } from './logging/logging.module';
     CommonModule,
     AuthModule,
     LedgerModule,
+    EscrowModule,
+    TranchesModule,
+    BenchmarksModule,
+    ReleasesModule,
     HealthModule,
   ],
   providers: [

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { UuidParam } from '../common/validation/uuid-param.decorator';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
@@ -25,7 +26,7 @@ export class AuthController {
 
   @Post('principals/:id/revoke')
   @HttpCode(204)
-  async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async revoke(@UuidParam() id: string): Promise<void> {
     await this.auth.revokePrincipal(id);
   }
 }

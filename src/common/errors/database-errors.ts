@@ -31,6 +31,9 @@ export function translateDatabaseError(error: unknown): HttpException | undefine
         return new RuleViolation('INSUFFICIENT_FUNDS', 'insufficient funds for this movement');
       }
       return undefined;
+    case '23505':
+      // A concurrent request created the same thing first (unique constraint).
+      return new RuleViolation('INVALID_STATE', 'conflicts with a record created at the same time; retry to see it');
     case '57014':
       return unavailable('the database took too long to answer');
   }

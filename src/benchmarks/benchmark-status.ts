@@ -1,0 +1,33 @@
+export type BenchmarkStatus = 'pending' | 'met' | 'blocked';
+export type Decision = 'approve' | 'reject';
+
+export interface SignoffDecision {
+  principalId: string;
+  organizationId: string;
+  decision: Decision;
+}
+
+/**
+ * A benchmark's status from its sign-offs, oldest first. Each monitor's latest decision counts:
+ * `blocked` while any latest decision is a reject; `met` once monitors of at least
+ * `requiredApprovals` distinct organizations approve; `pending` otherwise. Derived on every
+ * read, so it can never be stored out of step with the sign-offs.
+ */
+export function benchmarkStatus(signoffs: readonly SignoffDecision[], requiredApprovals: number): BenchmarkStatus {
+  const latest = new Map<string, SignoffDecision>();
+  for (const signoff of signoffs) latest.set(signoff.principalId, signoff);
+  const decisions = [...latest.values()];
+  if (decisions.some((d) => d.decision === 'reject')) return 'blocked';
+  const approvingOrganizations = new Set(decisions.map((d) => d.organizationId));
+  return approvingOrganizations.size >= requiredApprovals ? 'met' : 'pending';
+}
+
+export const BENCHMARK_KINDS = ['humanitarian_access', 'anti_corruption'] as const;
+export type BenchmarkKind = (typeof BENCHMARK_KINDS)[number];
+
+/** A tranche may be released only with a benchmark of every kind, all of them met. */
+export function unmetReleaseConditions(benchmarks: readonly { kind: BenchmarkKind; status: BenchmarkStatus }[]): string[] {
+  const missing = BENCHMARK_KINDS.filter((kind) => !benchmarks.some((b) => b.kind === kind)).map((kind) => `no ${kind} benchmark`);
+  const unmet = benchmarks.filter((b) => b.status !== 'met').map((b) => `${b.kind} benchmark is ${b.status}`);
+  return [...missing, ...unmet];
+}

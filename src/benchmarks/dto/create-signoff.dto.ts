@@ -1,0 +1,21 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { Decision } from '../benchmark-status';
+
+export class CreateSignoffDto {
+  @ApiProperty({ enum: ['approve', 'reject'], description: "Replaces this monitor's previous decision" })
+  @IsIn(['approve', 'reject'])
+  decision: Decision;
+
+  @ApiPropertyOptional({ example: 'Site visit report 2027-03-14, photos archived under ref MO-221' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 4000)
+  evidence?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 4000)
+  comment?: string;
+}

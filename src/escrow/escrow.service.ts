@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Principal } from '../auth/principal';
+import { InvalidField, NotFound, RuleViolation } from '../common/errors/api-errors';
+import { Money, MoneyError } from '../common/money/money';
+import { TransactionContext } from '../common/transaction/transaction-context';
+import { LedgerAccounts } from '../ledger/ledger-accounts';
+import { transfer } from '../ledger/ledger-event';
+import { LedgerService } from '../ledger/ledger.service';
+import { CreateDepositDto } from './dto/create-deposit.dto';
+import { CreateEscrowAccountDto } from './dto/create-escrow-account.dto';
+import { assertNotClosed, EscrowRepository } from './escrow.repository';
+import { donorUnallocated, toEscrowAccountView } from './escrow-view';
+import { EscrowAccountRow, EscrowAccountView } from './escrow.types';
+
+export interface DepositView {
+  id: string;
+  escrowAccountId: string;
+  organizationId: string;
+  amount: string;
+  currency: string;
+  reference: string | null;
+  journalTransactionId: string;
+}
+
+/** Parses an amount in the account's currency; a bad one is a 400 naming the field. */
+export function parseAmount(text: string, currency: string, field = 'amount'): Money {
+  try {
+    return Money.parsePositive(text, currency);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new InvalidField(field, error.message);
+    throw error;
+  }
+}
+
+@Injectable()
+export class EscrowService {
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly accounts: EscrowRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async create(dto: CreateEscrowAccountDto, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.insert(this.tx.manager, { ...dto, createdBy: actor.id });
+    await this.ledger.post(this.tx.manager, {
+      kind: 'escrow_opened',
+      actorPrincipalId: actor.id,
+      escrowAccountId: account.id,
+      details: { name: account.name, currency: account.currency, country: account.country },
+    });
+    return toEscrowAccountView(account, []);
+  }
+
+  async list(): Promise<EscrowAccountView[]> {
+    const accounts = await this.accounts.findAll(this.tx.manager);
+    const totals = await this.accounts.donorTotals(this.tx.manager, accounts.map((a) => a.id));
+    return accounts.map((a) => toEscrowAccountView(a, totals.filter((t) => t.escrow_account_id === a.id)));
+  }
+
+  async get(id: string): Promise<EscrowAccountView> {
+    const account = await this.accounts.find(this.tx.manager, id);
+    if (!account) throw new NotFound('escrow account', id);
+    return this.view(account);
+  }
+
+  /** Donors may deposit while the account is suspended (money in is never the risk), not once closed. */
+  async deposit(escrowAccountId: string, dto: CreateDepositDto, donor: Principal): Promise<DepositView> {
+    const account = await this.accounts.lock(this.tx.manager, escrowAccountId, 'share');
+    assertNotClosed(account);
+    const amount = parseAmount(dto.amount, account.currency);
+    const depositId = randomUUID();
+    const posted = await this.ledger.post(this.tx.manager, {
+      kind: 'deposit',
+      actorPrincipalId: donor.id,
+      escrowAccountId,
+      refs: { depositId, donorOrganizationId: donor.organizationId },
+      details: { reference: dto.reference ?? null },
+      postings: transfer(
+        LedgerAccounts.donorSource(donor.organizationId, account.currency),
+        LedgerAccounts.escrowUnallocated(escrowAccountId, donor.organizationId, account.currency),
+        amount,
+      ),
+    });
+    await this.accounts.insertDeposit(this.tx.manager, {
+      id: depositId,
+      escrowAccountId,
+      organizationId: donor.organizationId,
+      principalId: donor.id,
+      amount: amount.toString(),
+      currency: account.currency,
+      reference: dto.reference,
+      journalTransactionId: posted.id,
+    });
+    return {
+      id: depositId,
+      escrowAccountId,
+      organizationId: donor.organizationId,
+      amount: amount.toString(),
+      currency: account.currency,
+      reference: dto.reference ?? null,
+      journalTransactionId: posted.id,
+    };
+  }
+
+  /** A monitor or admin stops every release on a verified violation. */
+  async suspend(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.lock(this.tx.manager, id, 'update');
+    assertNotClosed(account);
+    if (account.status === 'suspended') throw new RuleViolation('INVALID_STATE', `escrow account ${id} is already suspended`);
+    return this.changeStatus(account, 'suspended', 'escrow_suspended', reason, actor);
+  }
+
+  async resume(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.lock(this.tx.manager, id, 'update');
+    assertNotClosed(account);
+    if (account.status !== 'suspended') throw new RuleViolation('INVALID_STATE', `escrow account ${id} is not suspended`);
+    return this.changeStatus(account, 'active', 'escrow_resumed', reason, actor);
+  }
+
+  /** Closes an account with no open tranche and refunds each donor's unallocated funds. */
+  async close(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.lock(this.tx.manager, id, 'update');
+    assertNotClosed(account);
+    if ((await this.accounts.countOpenTranches(this.tx.manager, id)) > 0) {
+      throw new RuleViolation('INVALID_STATE', 'an account with allocated or release-pending tranches cannot be closed');
+    }
+    const refunds = (await this.accounts.donorTotals(this.tx.manager, [id]))
+      .map((row) => ({ id: randomUUID(), organizationId: row.organization_id, amount: Money.of(donorUnallocated(row), account.currency) }))
+      .filter((refund) => refund.amount.isPositive());
+
+    const posted = await this.ledger.post(this.tx.manager, {
+      kind: 'escrow_closed',
+      actorPrincipalId: actor.id,
+      escrowAccountId: id,
+      refs: Object.fromEntries(refunds.map((r) => [`refund:${r.organizationId}`, r.id])),
+      details: { reason },
+      postings: refunds.flatMap((r) =>
+        transfer(
+          LedgerAccounts.escrowUnallocated(id, r.organizationId, account.currency),
+          LedgerAccounts.donorSource(r.organizationId, account.currency),
+          r.amount,
+        ),
+      ),
+    });
+    for (const refund of refunds) {
+      await this.accounts.insertRefund(this.tx.manager, {
+        id: refund.id,
+        escrowAccountId: id,
+        organizationId: refund.organizationId,
+        amount: refund.amount.toString(),
+        journalTransactionId: posted.id,
+      });
+    }
+    await this.accounts.setStatus(this.tx.manager, id, 'closed');
+    return this.view({ ...account, status: 'closed' });
+  }
+
+  private async changeStatus(
+    account: EscrowAccountRow,
+    status: 'active' | 'suspended',
+    kind: 'escrow_suspended' | 'escrow_resumed',
+    reason: string,
+    actor: Principal,
+  ): Promise<EscrowAccountView> {
+    await this.accounts.setStatus(this.tx.manager, account.id, status);
+    await this.ledger.post(this.tx.manager, {
+      kind,
+      actorPrincipalId: actor.id,
+      escrowAccountId: account.id,
+      details: { reason, actorRole: actor.role, actorOrganizationId: actor.organizationId },
+    });
+    return this.view({ ...account, status });
+  }
+
+  private async view(account: EscrowAccountRow): Promise<EscrowAccountView> {
+    return toEscrowAccountView(account, await this.accounts.donorTotals(this.tx.manager, [account.id]));
+  }
+}

@@ -1,0 +1,37 @@
+export const ESCROW_STATUSES = ['active', 'suspended', 'closed'] as const;
+export type EscrowStatus = (typeof ESCROW_STATUSES)[number];
+
+export interface EscrowAccountRow {
+  id: string;
+  name: string;
+  currency: string;
+  country: string | null;
+  description: string | null;
+  status: EscrowStatus;
+  created_at: Date;
+}
+
+/** Money figures of an account or of one donor in it, as decimal strings. */
+export interface EscrowBalances {
+  deposited: string;
+  allocated: string;
+  released: string;
+  refunded: string;
+  unallocated: string;
+}
+
+export interface DonorBalances extends EscrowBalances {
+  organizationId: string;
+}
+
+export interface EscrowAccountView {
+  id: string;
+  name: string;
+  currency: string;
+  country: string | null;
+  description: string | null;
+  status: EscrowStatus;
+  createdAt: string;
+  balances: EscrowBalances;
+  donors: DonorBalances[];
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../auth/principal';
+import { FourEyesViolation, RuleViolation } from '../common/errors/api-errors';
+import { Money } from '../common/money/money';
+import { TransactionContext } from '../common/transaction/transaction-context';
+import { EscrowRepository } from '../escrow/escrow.repository';
+import { LedgerAccounts } from '../ledger/ledger-accounts';
+import { transfer } from '../ledger/ledger-event';
+import { LedgerService } from '../ledger/ledger.service';
+import { TranchesRepository } from '../tranches/tranches.repository';
+import { TrancheRow } from '../tranches/tranche.types';
+import { ReleaseRules } from './release-rules';
+import { ReleaseRequestView, toReleaseRequestView } from './release-view';
+import { ReleasesRepository } from './releases.repository';
+
+/**
+ * Maker–checker releases. Locks are always taken account → tranche → request, so every path
+ * that touches the same rows queues in the same order (no deadlocks), and approval re-checks
+ * every rule while holding them.
+ */
+@Injectable()
+export class ReleasesService {
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly releases: ReleasesRepository,
+    private readonly tranches: TranchesRepository,
+    private readonly escrowAccounts: EscrowRepository,
+    private readonly rules: ReleaseRules,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async request(trancheId: string, admin: Principal): Promise<ReleaseRequestView> {
+    const { account, tranche } = await this.lockTranche(trancheId);
+    await this.rules.assertReleasable(this.tx.manager, account, tranche, 'allocated');
+    const request = await this.releases.insert(this.tx.manager, trancheId, admin.id);
+    await this.tranches.setStatus(this.tx.manager, trancheId, 'release_pending');
+    await this.ledger.post(this.tx.manager, {
+      kind: 'release_requested',
+      actorPrincipalId: admin.id,
+      escrowAccountId: account.id,
+      refs: { trancheId, releaseRequestId: request.id },
+      details: { amount: tranche.amount, currency: tranche.currency },
+    });
+    return toReleaseRequestView(request);
+  }
+
+  /** The checker: another admin. Exactly one of any number of racing approvals wins. */
+  async approve(requestId: string, admin: Principal): Promise<ReleaseRequestView> {
+    const unlocked = await this.releases.findOrFail(this.tx.manager, requestId);
+    if (unlocked.requested_by === admin.id) throw new FourEyesViolation();
+    const { account, tranche } = await this.lockTranche(unlocked.tranche_id);
+    const request = await this.releases.lock(this.tx.manager, requestId);
+    if (request.status !== 'pending') throw new RuleViolation('INVALID_STATE', `the release request is already ${request.status}`);
+    await this.rules.assertReleasable(this.tx.manager, account, tranche, 'release_pending');
+
+    const posted = await this.ledger.post(this.tx.manager, {
+      kind: 'release_approved',
+      actorPrincipalId: admin.id,
+      escrowAccountId: account.id,
+      refs: { trancheId: tranche.id, releaseRequestId: requestId, recipientOrganizationId: tranche.recipient_organization_id, requestedBy: request.requested_by },
+      postings: transfer(
+        LedgerAccounts.tranche(account.id, tranche.id, tranche.currency),
+        LedgerAccounts.recipient(tranche.recipient_organization_id, tranche.currency),
+        Money.of(tranche.amount, tranche.currency),
+      ),
+    });
+    await this.tranches.setStatus(this.tx.manager, tranche.id, 'released');
+    const decided = await this.releases.decide(this.tx.manager, requestId, { status: 'approved', decidedBy: admin.id, journalTransactionId: posted.id });
+    return toReleaseRequestView(decided);
+  }
+
+  /** Any admin, the requester included (a withdrawal), sends the tranche back to allocated. */
+  async reject(requestId: string, reason: string, admin: Principal): Promise<ReleaseRequestView> {
+    const unlocked = await this.releases.findOrFail(this.tx.manager, requestId);
+    const { account, tranche } = await this.lockTranche(unlocked.tranche_id);
+    const request = await this.releases.lock(this.tx.manager, requestId);
+    if (request.status !== 'pending') throw new RuleViolation('INVALID_STATE', `the release request is already ${request.status}`);
+    await this.tranches.setStatus(this.tx.manager, tranche.id, 'allocated');
+    const posted = await this.ledger.post(this.tx.manager, {
+      kind: 'release_rejected',
+      actorPrincipalId: admin.id,
+      escrowAccountId: account.id,
+      refs: { trancheId: tranche.id, releaseRequestId: requestId },
+      details: { reason },
+    });
+    return toReleaseRequestView(
+      await this.releases.decide(this.tx.manager, requestId, { status: 'rejected', decidedBy: admin.id, reason, journalTransactionId: posted.id }),
+    );
+  }
+
+  async get(id: string): Promise<ReleaseRequestView> {
+    return toReleaseRequestView(await this.releases.findOrFail(this.tx.manager, id));
+  }
+
+  private async lockTranche(trancheId: string): Promise<{ account: Awaited<ReturnType<EscrowRepository['lock']>>; tranche: TrancheRow }> {
+    const unlocked = await this.tranches.findOrFail(this.tx.manager, trancheId);
+    const account = await this.escrowAccounts.lock(this.tx.manager, unlocked.escrow_account_id, 'share');
+    const tranche = await this.tranches.lock(this.tx.manager, trancheId, 'update');
+    return { account, tranche };
+  }
+}
