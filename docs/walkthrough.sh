@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The escrow story, end to end, with curl against a running `npm start` (http://localhost:3000).
+# Run from the project folder: bash docs/walkthrough.sh   (the README prints the same commands)
+set -euo pipefail
+API=${API:-http://localhost:3000}
+json() { node -pe "JSON.parse(require('fs').readFileSync(0, 'utf8'))$1"; }
+key() { npm run -s cli -- principal:create --name "$1" --role "$2" --org "$3" | json .apiKey; }
+post() { curl -sf -X POST "$API$1" -H "Authorization: Bearer $2" -H 'content-type: application/json' -d "$3"; }
+get() { curl -sf "$API$1" -H "Authorization: Bearer $2"; }
+
+# 1. People: two admins (maker and checker), two donors, two monitors of distinct offices, an auditor.
+ADMIN=$(key Ada admin "Escrow Office")
+CHECKER=$(key Grace admin "Escrow Office")
+DONOR_A=$(key Dana donor "Reconstruction Fund")
+DONOR_B=$(key Omar donor "Gulf Development Fund")
+MONITOR_1=$(key Mona monitor "Monitoring Office North")
+MONITOR_2=$(key Lin monitor "Independent Auditors Ltd")
+AUDITOR=$(key Ravi auditor "Audit Board")
+
+# 2. An admin registers the recipient and opens an escrow account in USD.
+UTILITY=$(post /v1/organizations "$ADMIN" '{"name":"Northern Water Utility","type":"recipient"}' | json .id)
+ESCROW=$(post /v1/escrow-accounts "$ADMIN" '{"name":"Northern Province 2027","currency":"USD","country":"UA"}' | json .id)
+
+# 3. Two donors deposit (amounts are decimal strings, never JSON numbers).
+post /v1/escrow-accounts/$ESCROW/deposits "$DONOR_A" '{"amount":"1000000.00","reference":"wire 001"}' > /dev/null
+post /v1/escrow-accounts/$ESCROW/deposits "$DONOR_B" '{"amount":"250000.00"}' > /dev/null
+
+# 4. Donor A earmarks a phase-1 utilities tranche for the water utility.
+TRANCHE=$(post /v1/escrow-accounts/$ESCROW/tranches "$DONOR_A" \
+  "{\"category\":\"utilities\",\"phase\":1,\"amount\":\"400000.00\",\"recipientOrganizationId\":\"$UTILITY\"}" | json .id)
+
+# 5. The admin sets both benchmarks; monitors of two distinct organizations approve each.
+ACCESS=$(post /v1/tranches/$TRANCHE/benchmarks "$ADMIN" '{"kind":"humanitarian_access","description":"Unimpeded access for 30 days"}' | json .id)
+AUDIT=$(post /v1/tranches/$TRANCHE/benchmarks "$ADMIN" '{"kind":"anti_corruption","description":"Procurement audit passed"}' | json .id)
+for B in $ACCESS $AUDIT; do
+  post /v1/benchmarks/$B/signoffs "$MONITOR_1" '{"decision":"approve","evidence":"site visit 2027-03-14"}' > /dev/null
+  post /v1/benchmarks/$B/signoffs "$MONITOR_2" '{"decision":"approve","evidence":"audit report AR-7"}' > /dev/null
+done
+
+# 6. Four eyes: Ada requests the release, Grace approves it; the money moves to the utility.
+REQUEST=$(post /v1/tranches/$TRANCHE/release-requests "$ADMIN" '{}' | json .id)
+post /v1/release-requests/$REQUEST/approve "$CHECKER" '{}' | json .status
+
+# 7. Where the money is, and the auditor's check of the whole ledger.
+get /v1/escrow-accounts/$ESCROW "$AUDITOR" | json .balances
+sleep 1  # the sealer chains new journal transactions within a fraction of a second
+get /v1/ledger/verify "$AUDITOR"; echo
