@@ -1,0 +1,21 @@
+import { toEscrowAccountView } from '../../src/escrow/escrow-view';
+
+const account = { id: 'e1', name: 'N', currency: 'KWD', country: null, description: null, status: 'active' as const, created_at: new Date(0) };
+
+describe('toEscrowAccountView', () => {
+  it('sums donors and derives unallocated with the currency’s minor units', () => {
+    const view = toEscrowAccountView(account, [
+      { escrow_account_id: 'e1', organization_id: 'a', deposited: '10.5', allocated: '2.125', released: '1', refunded: '0' },
+      { escrow_account_id: 'e1', organization_id: 'b', deposited: '0.001', allocated: '0', released: '0', refunded: '0.001' },
+    ]);
+    expect(view.balances).toEqual({ deposited: '10.501', allocated: '2.125', released: '1.000', refunded: '0.001', unallocated: '7.375' });
+    expect(view.donors[0]).toEqual({ organizationId: 'a', deposited: '10.500', allocated: '2.125', released: '1.000', refunded: '0.000', unallocated: '7.375' });
+    expect(view.donors[1].unallocated).toBe('0.000');
+  });
+
+  it('shows zeros for an account without movements', () => {
+    expect(toEscrowAccountView({ ...account, currency: 'JPY' }, []).balances).toEqual({
+      deposited: '0', allocated: '0', released: '0', refunded: '0', unallocated: '0',
+    });
+  });
+});
