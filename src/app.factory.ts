@@ -47,6 +47,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
+  // app.init() registers a form (urlencoded) parser; JSON only, so forms get 415 too.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('application/x-www-form-urlencoded');
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }

@@ -13,19 +13,23 @@ import { HealthModule } from './health/health.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
 import { ReleasesModule } from './releases/releases.module';
+import { ThrottlingModule } from './throttling/throttling.module';
 import { TranchesModule } from './tranches/tranches.module';
+import { TransparencyModule } from './transparency/transparency.module';
 
 @Module({
   imports: [
     LoggingModule,
     DatabaseModule,
     CommonModule,
+    ThrottlingModule, // before AuthModule: its guard runs first, so a refused request costs no query
     AuthModule,
     LedgerModule,
     EscrowModule,
     TranchesModule,
     BenchmarksModule,
     ReleasesModule,
+    TransparencyModule,
     HealthModule,
   ],
   providers: [

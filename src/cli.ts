@@ -9,6 +9,7 @@ import { TransactionContext } from './common/transaction/transaction-context';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
+import { registerProofVerifyCommand } from './transparency/verifier/proof-verify.command';
 
 /**
  * Runs `work` against the same database `npm start` uses (with the embedded default, the
@@ -62,6 +63,9 @@ program
     print(result);
     process.exitCode = result.ok ? 0 : 1;
   });
+
+// Needs no database: an outsider's check of checkpoints and proofs.
+registerProofVerifyCommand(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`${error instanceof ConfigValidationError ? error.message : (error?.message ?? error)}\n`);

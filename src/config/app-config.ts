@@ -67,6 +67,44 @@ export class AppConfig {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 64 * 1024;
+
+  /**
+   * Requests per minute one client (API key, or IP address without one) may make, all routes
+   * together; then 429 until the minute is over. Abuse protection, generous by default. 0: off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_MINUTE = 12000;
+
+  /**
+   * The Ed25519 key that signs checkpoints: PKCS#8 PEM or base64 of the 32-byte seed. Unset:
+   * DATA_DIR/checkpoint-ed25519.pem, generated on first use. Give every instance the same key.
+   */
+  @IsString()
+  CHECKPOINT_PRIVATE_KEY = '';
+
+  /** Sign a checkpoint once this many transactions were sealed since the last one… */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHECKPOINT_EVERY_TRANSACTIONS = 1000;
+
+  /** …or once this long has passed since it with anything new sealed. 0: no background checkpoints. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CHECKPOINT_INTERVAL_MS = 10000;
+
+  /** The IATI organisation identifier, name and type code of the body publishing the IATI file. */
+  @Matches(/^\S{1,100}$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier without spaces' })
+  IATI_REPORTING_ORG_REF = 'XI-IATI-AEL';
+
+  @IsString()
+  IATI_REPORTING_ORG_NAME = 'Aid Escrow Ledger';
+
+  @Matches(/^\d{2}$/, { message: 'IATI_REPORTING_ORG_TYPE must be a two-digit IATI OrganisationType code' })
+  IATI_REPORTING_ORG_TYPE = '40';
 }
 
 export class ConfigValidationError extends Error {}

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/roles.decorator';
 
 @ApiTags('health')
 @Public()
+@SkipThrottle() // load balancers probe it often, from one address
 @Controller('health')
 export class HealthController {
   constructor(

@@ -28,7 +28,7 @@ export class LedgerService {
       id,
       kind: event.kind,
       occurredAt,
-      actorPrincipalId: event.actorPrincipalId,
+      actorPrincipalId: event.actorPrincipalId ?? null,
       escrowAccountId: event.escrowAccountId ?? null,
       refs: event.refs ?? {},
       details: event.details ?? {},
@@ -41,7 +41,7 @@ export class LedgerService {
       [
         id,
         event.kind,
-        event.actorPrincipalId,
+        event.actorPrincipalId ?? null,
         event.escrowAccountId ?? null,
         occurredAt,
         body,

@@ -14,11 +14,24 @@ interface Candidate {
 }
 
 /**
+ * The horizon: every transaction of this database with a lower xid has ended. It is the oldest
+ * xid the snapshot still sees running, leaving out those known to run in another database of
+ * the server (xids are server-wide, but a backend writes only its own database, so another
+ * database's long transaction must not stall this chain). An xid whose backend is not found
+ * (ended meanwhile, or hidden from an unprivileged role) is kept: the horizon errs low, never high.
+ */
+const HORIZON_SQL = `
+  SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) AS horizon
+    FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+   WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                      WHERE a.backend_xid = xid(x) AND a.datname <> current_database())`;
+
+/**
  * Sequence, then seal (the Trillian model). Writers insert journal rows tagged with their
  * transaction id and take no global lock. The sealer, elected by an advisory lock, appends to
- * the chain every committed transaction whose xid is below the snapshot horizon, in (xid, seq)
- * order. Every transaction still running has an xid at or above the horizon, and so above
- * everything sealed: the chain grows in one total order with no gap and no transaction twice.
+ * the chain every committed transaction whose xid is below the horizon, in (xid, seq) order.
+ * Every transaction still running has an xid at or above the horizon, and so above everything
+ * sealed: the chain grows in one total order with no gap and no transaction twice.
  */
 @Injectable()
 export class SealerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,10 +89,12 @@ export class SealerService implements OnApplicationBootstrap, OnApplicationShutd
       `SELECT chain_index, hash, xid::text AS xid, transaction_seq FROM journal_chain ORDER BY chain_index DESC LIMIT 1`,
     );
     const candidates: Candidate[] = await manager.query(
-      `SELECT seq, xid::text AS xid, content_hash FROM journal_transactions
-        WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
-          ${head ? 'AND (xid, seq) > ($2::xid8, $3::bigint)' : ''}
-        ORDER BY xid, seq LIMIT $1`,
+      // Qualified: a bare ORDER BY xid would sort by the text alias ("1000" before "999").
+      `WITH horizon AS MATERIALIZED (${HORIZON_SQL})
+       SELECT t.seq, t.xid::text AS xid, t.content_hash FROM journal_transactions t, horizon h
+        WHERE t.xid < h.horizon
+          ${head ? 'AND (t.xid, t.seq) > ($2::xid8, $3::bigint)' : ''}
+        ORDER BY t.xid, t.seq LIMIT $1`,
       head ? [BATCH, head.xid, head.transaction_seq] : [BATCH],
     );
     if (candidates.length === 0) return 0;

@@ -33,9 +33,9 @@ export class IdempotencyService {
     const [previous] = (await manager.query(
       `SELECT request_hash, response_body FROM idempotency_keys WHERE principal_id = $1 AND key = $2`,
       [principalId, key],
-    )) as { request_hash: Buffer; response_body: unknown }[];
+    )) as { request_hash: Buffer; response_body: string }[];
     if (!timingSafeEqual(previous.request_hash, requestHash)) throw new IdempotencyKeyReused();
-    return { replay: { body: previous.response_body } };
+    return { replay: { body: JSON.parse(previous.response_body) } };
   }
 
   async complete(manager: EntityManager, principalId: string, key: string, status: number, response: unknown): Promise<void> {

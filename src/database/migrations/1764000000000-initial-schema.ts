@@ -31,7 +31,8 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         key            text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
         request_hash   bytea NOT NULL,
         status_code    integer NOT NULL,
-        response_body  jsonb,
+        -- text, not jsonb: a replay returns the first response byte for byte (jsonb reorders keys)
+        response_body  text,
         created_at     timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (principal_id, key)
       );

@@ -1,0 +1,136 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { MerkleTreeService, TREE_LOCK } from '../merkle/merkle-tree.service';
+import { SignedTreeHead, treeHeadMessage } from './signed-tree-head';
+import { SigningKeyService } from './signing-key.service';
+
+interface CheckpointRow {
+  tree_size: string;
+  root_hash: Buffer;
+  signed_at: Date;
+  signature: Buffer;
+}
+
+// Qualified: an unqualified ORDER BY tree_size would sort by the text alias ("700" > "2011").
+const COLUMNS = 'c.tree_size::text AS tree_size, c.root_hash, c.signed_at, c.signature';
+
+/** How often the background producer looks at the chain (at most; less when T is shorter). */
+const MAX_TICK_MS = 1000;
+
+/**
+ * Signed checkpoints over the sealed chain: every CHECKPOINT_EVERY_TRANSACTIONS sealed
+ * transactions, or CHECKPOINT_INTERVAL_MS after the last checkpoint if anything was sealed
+ * since. Only growth is signed: a checkpoint's timestamp says when the tree last grew.
+ *
+ * Any number of instances may run the producer; the advisory lock TREE_LOCK (taken with
+ * try-lock, so nobody waits) lets one sign at a time, and the table's primary key on tree_size
+ * would refuse a second head for one size. Instances that do not seal (SEALER_INTERVAL_MS=0)
+ * do not sign either.
+ */
+@Injectable()
+export class CheckpointService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CheckpointService.name);
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly tree: MerkleTreeService,
+    private readonly key: SigningKeyService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.CHECKPOINT_INTERVAL_MS > 0 && this.config.SEALER_INTERVAL_MS > 0) {
+      this.key.publicKeyBase64(); // load or create the key now: a bad key stops the start-up
+      this.schedule();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(async () => {
+      this.running = this.produce();
+      try {
+        await this.running;
+      } catch (error) {
+        this.logger.warn({ err: error }, 'checkpoint production failed; retrying on the next tick');
+      } finally {
+        this.running = undefined;
+        if (!this.stopped) this.schedule();
+      }
+    }, Math.min(MAX_TICK_MS, this.config.CHECKPOINT_INTERVAL_MS));
+    this.timer.unref();
+  }
+
+  /**
+   * Signs a checkpoint of the whole sealed chain when one is due (`force`: whenever the chain
+   * grew). Returns it, or undefined when none was due or another instance holds the lock.
+   */
+  async produce(options: { force?: boolean } = {}): Promise<SignedTreeHead | undefined> {
+    // Bring the stored tree up to date first, a chunk per transaction, so the signing
+    // transaction below stays short even after a long pause.
+    const { sealed } = await this.tree.sizes();
+    await this.tree.ensureCovers(sealed);
+
+    return this.dataSource.transaction(async (db) => {
+      const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);
+      if (!locked) return undefined;
+      const { sealed: size } = await this.tree.sizes(db);
+      const [latest] = await db.query(
+        `SELECT c.tree_size::text AS tree_size,
+                (extract(epoch FROM clock_timestamp() - c.signed_at) * 1000)::bigint::text AS age_ms
+           FROM checkpoints c ORDER BY c.tree_size DESC LIMIT 1`,
+      );
+      const previousSize = latest ? Number(latest.tree_size) : 0;
+      if (size <= previousSize) return undefined;
+      const due =
+        options.force ||
+        !latest ||
+        size - previousSize >= this.config.CHECKPOINT_EVERY_TRANSACTIONS ||
+        (this.config.CHECKPOINT_INTERVAL_MS > 0 && Number(latest.age_ms) >= this.config.CHECKPOINT_INTERVAL_MS);
+      if (!due) return undefined;
+      return this.sign(db, size);
+    });
+  }
+
+  private async sign(db: EntityManager, treeSize: number): Promise<SignedTreeHead> {
+    await this.tree.extendWithin(db, treeSize);
+    const root = await this.tree.root(db, treeSize);
+    const [{ now }] = await db.query(`SELECT date_trunc('milliseconds', clock_timestamp()) AS now`);
+    const head = { treeSize, rootHash: root.toString('hex'), timestamp: (now as Date).toISOString() };
+    const signature = this.key.sign(treeHeadMessage(head));
+    await db.query(
+      `INSERT INTO checkpoints (tree_size, root_hash, signed_at, signature, public_key) VALUES ($1, $2, $3, $4, $5)`,
+      [treeSize, root, head.timestamp, signature, this.key.publicKeyRaw()],
+    );
+    this.logger.log(`signed checkpoint of tree size ${treeSize}`);
+    return { ...head, signature: signature.toString('base64') };
+  }
+
+  async latest(db: EntityManager = this.dataSource.manager): Promise<SignedTreeHead | undefined> {
+    const [row] = await db.query(`SELECT ${COLUMNS} FROM checkpoints c ORDER BY c.tree_size DESC LIMIT 1`);
+    return row ? toSignedTreeHead(row) : undefined;
+  }
+
+  async atSize(treeSize: number): Promise<SignedTreeHead | undefined> {
+    const [row] = await this.dataSource.query(`SELECT ${COLUMNS} FROM checkpoints c WHERE c.tree_size = $1`, [treeSize]);
+    return row ? toSignedTreeHead(row) : undefined;
+  }
+}
+
+function toSignedTreeHead(row: CheckpointRow): SignedTreeHead {
+  return {
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash.toString('hex'),
+    timestamp: row.signed_at.toISOString(),
+    signature: row.signature.toString('base64'),
+  };
+}

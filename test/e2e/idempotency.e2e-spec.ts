@@ -1,0 +1,150 @@
+import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
+
+describe('Idempotency-Key on POST', () => {
+  let t: TestApp;
+  let admin: TestPrincipal;
+  let otherAdmin: TestPrincipal;
+  let n = 0;
+  const uniqueName = () => `Relief Fund ${++n} ${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.principal('admin', 'Escrow Office');
+    otherAdmin = await t.principal('admin', 'Escrow Office');
+  });
+  afterAll(() => t?.close());
+
+  const create = (who: TestPrincipal, key: string | undefined, body: object) => {
+    const req = t.http().post('/v1/organizations').set(who.auth);
+    if (key !== undefined) req.set('Idempotency-Key', key);
+    return req.send(body);
+  };
+  const organizationsNamed = async (name: string): Promise<number> =>
+    (await t.dataSource.query(`SELECT count(*)::int AS n FROM organizations WHERE name = $1`, [name]))[0].n;
+
+  it('same principal, key and body: the first response again, and no second effect', async () => {
+    const body = { name: uniqueName(), type: 'donor' };
+    const first = await create(admin, 'key-1', body).expect(201);
+    const second = await create(admin, 'key-1', body).expect(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    expect(await organizationsNamed(body.name)).toBe(1);
+  });
+
+  it('replays the first response byte for byte, keys in their first order', async () => {
+    const org = await create(admin, undefined, { name: uniqueName(), type: 'donor' }).expect(201);
+    const send = () =>
+      t.http().post('/v1/principals').set(admin.auth).set('Idempotency-Key', 'bytes').send({ name: 'Dana', role: 'donor', organizationId: org.body.id });
+    const first = await send().expect(201);
+    const second = await send().expect(201);
+    expect(Object.keys(first.body)).toEqual(['id', 'name', 'role', 'organizationId', 'apiKey']);
+    expect(second.text).toBe(first.text);
+  });
+
+  it('the same body with its keys in another order is the same request', async () => {
+    const name = uniqueName();
+    const first = await create(admin, 'key-order', { name, type: 'donor' }).expect(201);
+    const second = await create(admin, 'key-order', { type: 'donor', name }).expect(201);
+    expect(second.body).toEqual(first.body);
+    expect(await organizationsNamed(name)).toBe(1);
+  });
+
+  it('same key, different body: 422 IDEMPOTENCY_KEY_REUSED and no effect', async () => {
+    const body = { name: uniqueName(), type: 'donor' };
+    await create(admin, 'key-2', body).expect(201);
+    const otherName = uniqueName();
+    const res = await create(admin, 'key-2', { name: otherName, type: 'donor' }).expect(422);
+    expect(res.body).toMatchObject({ statusCode: 422, code: 'IDEMPOTENCY_KEY_REUSED', message: expect.any(String) });
+    expect(await organizationsNamed(otherName)).toBe(0);
+    // The first request still replays.
+    await create(admin, 'key-2', body).expect(201);
+  });
+
+  it('same key on another endpoint is a different request: 422', async () => {
+    const org = await create(admin, 'key-3', { name: uniqueName(), type: 'donor' }).expect(201);
+    const res = await t.http()
+      .post('/v1/principals')
+      .set(admin.auth)
+      .set('Idempotency-Key', 'key-3')
+      .send({ name: 'Dana', role: 'donor', organizationId: org.body.id })
+      .expect(422);
+    expect(res.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('keys are scoped per principal: another principal with the same key is independent', async () => {
+    const mine = { name: uniqueName(), type: 'donor' };
+    const theirs = { name: uniqueName(), type: 'recipient' };
+    const a = await create(admin, 'shared-key', mine).expect(201);
+    const b = await create(otherAdmin, 'shared-key', theirs).expect(201);
+    expect(b.body.id).not.toBe(a.body.id);
+    expect(b.body).toMatchObject(theirs);
+    // Each replays its own.
+    expect((await create(admin, 'shared-key', mine).expect(201)).body).toEqual(a.body);
+    expect((await create(otherAdmin, 'shared-key', theirs).expect(201)).body).toEqual(b.body);
+    // And the same body under the same key from another principal is a new request (here: a duplicate name).
+    await create(otherAdmin, 'yet-another-key', mine).expect(409);
+  });
+
+  it('10 concurrent duplicates: exactly one effect, and all get the same response', async () => {
+    const body = { name: uniqueName(), type: 'monitor' };
+    const responses = await Promise.all(Array.from({ length: 10 }, () => create(admin, 'concurrent-key', body)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
+    for (const r of responses) expect(r.body).toEqual(responses[0].body);
+    expect(await organizationsNamed(body.name)).toBe(1);
+    const [{ n: keys }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM idempotency_keys WHERE principal_id = $1 AND key = 'concurrent-key'`,
+      [admin.id],
+    );
+    expect(keys).toBe(1);
+  });
+
+  it('concurrent duplicates with different bodies: one wins, the others get 422', async () => {
+    const names = Array.from({ length: 6 }, () => uniqueName());
+    const responses = await Promise.all(names.map((name) => create(admin, 'racing-key', { name, type: 'donor' })));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 422, 422, 422, 422, 422]);
+    const created = await t.dataSource.query(`SELECT name FROM organizations WHERE name = ANY($1)`, [names]);
+    expect(created).toHaveLength(1);
+  });
+
+  it('a request that failed leaves no key behind: fixed and sent again, it takes effect', async () => {
+    const name = uniqueName();
+    await create(admin, undefined, { name, type: 'donor' }).expect(201);
+    // A duplicate name fails with 409 and rolls back, its key included.
+    await create(admin, 'after-failure', { name, type: 'donor' }).expect(409);
+    const [{ n: stored }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'after-failure'`);
+    expect(stored).toBe(0);
+    const fixed = { name: uniqueName(), type: 'donor' };
+    await create(admin, 'after-failure', fixed).expect(201);
+    // Invalid input (400) does not claim the key either.
+    await create(admin, 'after-400', { name: '', type: 'donor' }).expect(400);
+    await create(admin, 'after-400', { name: uniqueName(), type: 'donor' }).expect(201);
+  });
+
+  it('without a key, each request is its own', async () => {
+    const body = { name: uniqueName(), type: 'donor' };
+    await create(admin, undefined, body).expect(201);
+    await create(admin, undefined, body).expect(409);
+  });
+
+  it.each([
+    ['an empty key', ''],
+    ['a key over 255 characters', 'k'.repeat(256)],
+  ])('refuses %s with 400 naming the header', async (_what, key) => {
+    const res = await create(admin, key, { name: uniqueName(), type: 'donor' }).expect(400);
+    expect(res.body.message).toContain('Idempotency-Key');
+  });
+
+  it('accepts a key of 255 characters', async () => {
+    const body = { name: uniqueName(), type: 'donor' };
+    const first = await create(admin, 'k'.repeat(255), body).expect(201);
+    expect((await create(admin, 'k'.repeat(255), body).expect(201)).body).toEqual(first.body);
+  });
+
+  it('replays a 204 without a body', async () => {
+    const monitor = await t.principal('monitor');
+    await t.http().post(`/v1/principals/${monitor.id}/revoke`).set(admin.auth).set('Idempotency-Key', 'revoke-1').send({}).expect(204);
+    const again = await t.http().post(`/v1/principals/${monitor.id}/revoke`).set(admin.auth).set('Idempotency-Key', 'revoke-1').send({}).expect(204);
+    expect(again.text).toBe('');
+  });
+});

@@ -1,0 +1,167 @@
+import { LedgerService } from '../../src/ledger/ledger.service';
+import { CheckpointService } from '../../src/transparency/checkpoints/checkpoint.service';
+import { DashboardService, DashboardView } from '../../src/transparency/dashboard/dashboard.service';
+import { TestApp } from '../support/test-app';
+import { randomSeed, seedStory, startTransparencyApp, Story } from '../support/transparency';
+
+describe('public dashboard JSON (GET /v1/public/dashboard)', () => {
+  let t: TestApp;
+  let story: Story;
+
+  beforeAll(async () => {
+    t = await startTransparencyApp({ CHECKPOINT_PRIVATE_KEY: randomSeed() });
+    story = await seedStory(t);
+  });
+  afterAll(() => t.close());
+
+  const dashboard = async () => (await t.http().get('/v1/public/dashboard').expect(200)).body;
+  const account = (body: DashboardView, id: string) => body.escrowAccounts.find((a) => a.id === id)!;
+
+  it('needs no key and shows every account with the figures of API.md', async () => {
+    const body = await dashboard();
+    expect(Object.keys(body).sort()).toEqual(['escrowAccounts', 'generatedAt', 'latestCheckpoint', 'ledger']);
+    expect(body.escrowAccounts.map((a: { name: string }) => a.name)).toEqual(['Northern reconstruction', 'Eastern shelters fund', 'Closed pilot']);
+
+    const northern = account(body, story.accounts.northern);
+    expect(northern).toMatchObject({ name: 'Northern reconstruction', currency: 'USD', country: 'UA', status: 'active' });
+    // allocated: 20,000 pending release + 60,000 + 250,000.25 + 50,000; released 400,000; the cancelled 100,000 went back.
+    expect(northern.balances).toEqual({ deposited: '1550000.50', allocated: '380000.25', released: '400000.00', refunded: '0.00', unallocated: '770000.25' });
+    expect(account(body, story.accounts.eastern)).toMatchObject({
+      status: 'suspended',
+      balances: { deposited: '80000.00', allocated: '30000.00', released: '0.00', refunded: '0.00', unallocated: '50000.00' },
+    });
+    expect(account(body, story.accounts.pilot)).toMatchObject({
+      status: 'closed',
+      currency: 'JPY',
+      balances: { deposited: '500000', allocated: '0', released: '200000', refunded: '300000', unallocated: '0' },
+    });
+  });
+
+  it('shows each tranche with its status and each benchmark status derived from the sign-offs', async () => {
+    const northern = account(await dashboard(), story.accounts.northern);
+    const tranche = (id: string) => northern.tranches.find((x) => x.id === id);
+    expect(northern.tranches.map((x) => x.phase)).toEqual([1, 1, 2, 2, 2, 3]);
+    expect(tranche(story.tranches.water)).toMatchObject({
+      category: 'utilities', phase: 1, amount: '400000.00', status: 'released', recipient: expect.stringContaining('Northern Water Utility'),
+      benchmarks: [{ kind: 'humanitarian_access', status: 'met' }, { kind: 'anti_corruption', status: 'met' }],
+    });
+    expect(tranche(story.tranches.pumps)).toMatchObject({ status: 'release_pending' });
+    expect(tranche(story.tranches.pipes)).toMatchObject({ category: 'utilities', phase: 2, status: 'allocated', benchmarks: [] });
+    expect(tranche(story.tranches.clinic)).toMatchObject({
+      amount: '250000.25', status: 'allocated',
+      benchmarks: [{ kind: 'humanitarian_access', status: 'met' }, { kind: 'anti_corruption', status: 'blocked' }],
+    });
+    expect(tranche(story.tranches.shelter)).toMatchObject({ status: 'cancelled' });
+    expect(tranche(story.tranches.roads)).toMatchObject({ category: 'infrastructure', benchmarks: [{ kind: 'anti_corruption', status: 'pending' }] });
+  });
+
+  it('agrees with the authenticated escrow API on every figure, status and benchmark', async () => {
+    const body = await dashboard();
+    for (const shown of body.escrowAccounts) {
+      const api = (await t.http().get(`/v1/escrow-accounts/${shown.id}`).set(story.admin.auth).expect(200)).body;
+      expect(shown.balances).toEqual(api.balances);
+      expect(shown.status).toBe(api.status);
+      const tranches = (await t.http().get(`/v1/escrow-accounts/${shown.id}/tranches`).set(story.admin.auth).expect(200)).body;
+      const list = Array.isArray(tranches) ? tranches : tranches.items;
+      for (const apiTranche of list) {
+        const mine = shown.tranches.find((x: { id: string }) => x.id === apiTranche.id);
+        expect(mine).toMatchObject({ category: apiTranche.category, phase: apiTranche.phase, amount: apiTranche.amount, status: apiTranche.status });
+        expect(mine.benchmarks).toEqual(apiTranche.benchmarks.map((b: { kind: string; status: string }) => ({ kind: b.kind, status: b.status })));
+      }
+      expect(shown.tranches).toHaveLength(list.length);
+    }
+  });
+
+  it('reports the ledger head and the latest checkpoint as the ledger and checkpoint endpoints do', async () => {
+    const before = await dashboard();
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM journal_transactions`);
+    expect(before.ledger).toEqual({ transactions: n, sealed: 0, headHash: null });
+    expect(before.latestCheckpoint).toBeNull();
+
+    await t.seal();
+    await t.app.get(CheckpointService).produce({ force: true });
+    const after = await dashboard();
+    const verify = (await t.http().get('/v1/ledger/verify').set(story.auditor.auth).expect(200)).body;
+    expect(after.ledger).toEqual({ transactions: n, sealed: verify.sealed, headHash: verify.headHash });
+    expect(after.ledger.sealed).toBe(n);
+    expect(after.latestCheckpoint).toEqual((await t.http().get('/v1/public/checkpoints/latest').expect(200)).body);
+  });
+
+  describe('caching', () => {
+    it('sends a weak ETag and no-cache, answers 304 to If-None-Match, and a write changes the ETag', async () => {
+      const first = await t.http().get('/v1/public/dashboard').expect(200);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^W\/"dashboard-[\d.]+"$/);
+      expect(first.headers['cache-control']).toBe('public, no-cache');
+
+      const again = await t.http().get('/v1/public/dashboard').set('If-None-Match', etag).expect(304);
+      expect(again.text ?? '').toBe('');
+      expect(again.headers.etag).toBe(etag);
+      await t.http().get('/v1/public/dashboard').set('If-None-Match', `"other", ${etag}`).expect(304);
+
+      const donor = await t.principal('donor');
+      await t.http().post(`/v1/escrow-accounts/${story.accounts.northern}/deposits`).set(donor.auth).send({ amount: '0.50' }).expect(201);
+      const changed = await t.http().get('/v1/public/dashboard').set('If-None-Match', etag).expect(200);
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(account(changed.body, story.accounts.northern).balances.deposited).toBe('1550001.00');
+
+      // Sealing alone moves the head (and so the ETag) too: the page shows the sealed count.
+      const beforeSeal = changed.headers.etag;
+      await t.seal();
+      const sealed = await t.http().get('/v1/public/dashboard').set('If-None-Match', beforeSeal).expect(200);
+      expect(sealed.body.ledger.sealed).toBe(sealed.body.ledger.transactions);
+    });
+
+    it('builds the document once per ledger state, however many requests', async () => {
+      const build = jest.spyOn(t.app.get(DashboardService), 'build');
+      try {
+        const donor = await t.principal('donor');
+        await t.http().post(`/v1/escrow-accounts/${story.accounts.northern}/deposits`).set(donor.auth).send({ amount: '1.00' }).expect(201);
+        const bodies = await Promise.all(Array.from({ length: 8 }, () => t.http().get('/v1/public/dashboard').expect(200)));
+        await t.http().get('/v1/public/dashboard').expect(200);
+        expect(new Set(bodies.map((b) => b.headers.etag)).size).toBe(1);
+        expect(build).toHaveBeenCalledTimes(1);
+      } finally {
+        build.mockRestore();
+      }
+    });
+
+    it('notices a transaction that commits after a later one (a lower seq arriving late)', async () => {
+      const ledger = t.app.get(LedgerService);
+      const slow = t.dataSource.createQueryRunner();
+      await slow.connect();
+      try {
+        await slow.startTransaction();
+        await ledger.post(slow.manager, { kind: 'escrow_opened', actorPrincipalId: null, details: { note: 'slow writer' } });
+        // A later writer commits first, with a higher seq.
+        await t.dataSource.transaction((m) => ledger.post(m, { kind: 'escrow_opened', actorPrincipalId: null, details: { note: 'fast writer' } }));
+        const seen = await t.http().get('/v1/public/dashboard').expect(200);
+        await slow.commitTransaction();
+        const next = await t.http().get('/v1/public/dashboard').set('If-None-Match', seen.headers.etag).expect(200);
+        expect(next.body.ledger.transactions).toBe(seen.body.ledger.transactions + 1);
+      } finally {
+        if (slow.isTransactionActive) await slow.rollbackTransaction();
+        await slow.release();
+      }
+    });
+
+    it('is correct across instances on one database: same ETag, and a write through one invalidates the other', async () => {
+      const other = await startTransparencyApp({ DATABASE_URL: t.url, CHECKPOINT_PRIVATE_KEY: randomSeed() });
+      try {
+        const a = await t.http().get('/v1/public/dashboard').expect(200);
+        const b = await other.http().get('/v1/public/dashboard').expect(200);
+        expect(b.headers.etag).toBe(a.headers.etag);
+        expect(b.body.escrowAccounts).toEqual(a.body.escrowAccounts);
+        await other.http().get('/v1/public/dashboard').set('If-None-Match', a.headers.etag).expect(304);
+
+        const donor = await t.principal('donor');
+        await t.http().post(`/v1/escrow-accounts/${story.accounts.eastern}/deposits`).set(donor.auth).send({ amount: '5.00' }).expect(201);
+        const fresh = await other.http().get('/v1/public/dashboard').set('If-None-Match', a.headers.etag).expect(200);
+        expect(account(fresh.body, story.accounts.eastern).balances.deposited).toBe('80005.00');
+        expect(fresh.headers.etag).toBe((await t.http().get('/v1/public/dashboard').expect(200)).headers.etag);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,137 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { generateApiKey, hashApiKey } from '../../src/auth/api-key';
+import { OrganizationType, Role } from '../../src/auth/principal';
+
+/**
+ * The built service: dist/main.js (built by `npm test`'s pretest, what CI runs), or the build
+ * named by AID_ESCROW_MAIN (e.g. a build in a temporary outDir).
+ */
+export function mainPath(): string {
+  const path = process.env.AID_ESCROW_MAIN ?? resolve(__dirname, '../../dist/main.js');
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` (or set AID_ESCROW_MAIN to a built main.js)`);
+  return path;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface AppProcess {
+  url: string;
+  pid: number;
+  /** Everything the process wrote to stderr and stdout (its logs), for failure messages. */
+  output(): string;
+  /** SIGKILL: no shutdown hook runs, as in a crash or an OOM kill. */
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node dist/main.js` on `databaseUrl` with a free port and waits for /health. */
+export async function startAppProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [mainPath()], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEALER_INTERVAL_MS: '50', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited before answering /health:\n${output}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (attempt > 300) {
+      child.kill('SIGKILL');
+      throw new Error(`the app did not answer /health in 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return { url, pid: child.pid!, output: () => output, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+}
+
+export interface ProcessPrincipal {
+  id: string;
+  organizationId: string;
+  auth: string;
+}
+
+/** A principal written straight into the database (what `principal:create` does). */
+export async function insertPrincipal(databaseUrl: string, role: Role, organization: string, type: OrganizationType = role): Promise<ProcessPrincipal> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: [org] } = await client.query(
+      `INSERT INTO organizations (name, type) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [organization, type],
+    );
+    const apiKey = generateApiKey();
+    const { rows: [principal] } = await client.query(
+      `INSERT INTO principals (name, role, organization_id, api_key_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [`${role} of ${organization}`, role, org.id, hashApiKey(apiKey)],
+    );
+    return { id: principal.id, organizationId: org.id, auth: `Bearer ${apiKey}` };
+  } finally {
+    await client.end();
+  }
+}
+
+export interface HttpResult {
+  status: number;
+  body: any;
+}
+
+/**
+ * One JSON request. A transport failure (connection refused or reset: the process is gone)
+ * is status 0; a request still unanswered after `timeoutMs` throws, so a hang fails the test.
+ */
+export async function send(url: string, method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<HttpResult> {
+  let res: Response;
+  try {
+    res = await fetch(url + path, {
+      method,
+      headers: { ...(auth ? { authorization: auth } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new Error(`${method} ${path} got no answer in ${timeoutMs} ms`);
+    return { status: 0, body: undefined };
+  }
+  const text = await res.text().catch(() => '');
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** Polls `probe` until it returns true (or throws after `attempts`). */
+export async function eventually(probe: () => Promise<boolean>, what: string, attempts = 300, delayMs = 100): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}

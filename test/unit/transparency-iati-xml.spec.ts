@@ -1,0 +1,77 @@
+import { ActivityStatus, ConditionType, IatiActivity, iatiActivitiesXml, OrganisationRole, TransactionType } from '../../src/transparency/iati/iati-xml';
+import { validateIati, xpath } from '../support/iati';
+import { describeWithIatiSchema } from '../support/system-tools';
+
+const reporter = { ref: 'XI-IATI-AEL', name: 'Aid Escrow Ledger', type: '40' };
+const escrow = { ref: reporter.ref, type: reporter.type, name: reporter.name };
+const day = (d: string) => new Date(`${d}T10:00:00.000Z`);
+
+function activity(overrides: Partial<IatiActivity> = {}): IatiActivity {
+  return {
+    identifier: 'XI-IATI-AEL-1',
+    title: 'Northern reconstruction',
+    description: 'Water and clinics',
+    currency: 'USD',
+    status: ActivityStatus.implementation,
+    lastUpdated: day('2025-03-01'),
+    startDate: day('2025-01-01'),
+    endDate: null,
+    participants: [
+      { role: OrganisationRole.accountable, org: escrow },
+      { role: OrganisationRole.funding, org: { name: 'Fund' } },
+      { role: OrganisationRole.implementing, org: { name: 'Utility' } },
+    ],
+    recipientCountry: 'UA',
+    sectors: [
+      { code: '14030', name: 'Water', percentage: '60.00' },
+      { code: '12230', name: 'Health', percentage: '40.00' },
+    ],
+    transactions: [
+      { ref: 'd1', type: TransactionType.incomingFunds, date: day('2025-01-02'), value: '1000.00', description: 'Deposit', provider: { name: 'Fund' }, receiver: escrow },
+      { ref: 'a1', type: TransactionType.outgoingCommitment, date: day('2025-01-03'), value: '600.00', description: 'Allocation', provider: escrow, receiver: { name: 'Utility' } },
+      { ref: 'c1', type: TransactionType.outgoingCommitment, date: day('2025-01-04'), value: '-600.00', description: 'Cancellation', provider: escrow, receiver: { name: 'Utility' } },
+      { ref: 'r1', type: TransactionType.disbursement, date: day('2025-01-05'), value: '400.00', description: 'Release', provider: escrow, receiver: { name: 'Utility' } },
+    ],
+    conditions: [
+      { type: ConditionType.performance, text: 'Humanitarian access confirmed' },
+      { type: ConditionType.fiduciary, text: 'Invoices audited' },
+    ],
+    ...overrides,
+  };
+}
+
+describeWithIatiSchema()('IATI 2.03 activity XML', () => {
+  it('validates against the official schema with every element this service writes', () => {
+    const xml = iatiActivitiesXml(reporter, [activity(), activity({ identifier: 'XI-IATI-AEL-2', status: ActivityStatus.closed, endDate: day('2025-06-01') })], day('2025-07-01'));
+    expect(validateIati(xml)).toEqual({ valid: true, errors: expect.stringContaining('validates') });
+    expect(xpath(xml, 'count(//iati-activity)')).toBe('2');
+    expect(xpath(xml, 'string(/iati-activities/@version)')).toBe('2.03');
+  });
+
+  it('validates in the minimal case: no country, sectors, transactions or conditions', () => {
+    const xml = iatiActivitiesXml(
+      reporter,
+      [activity({ recipientCountry: null, sectors: [], transactions: [], conditions: [], participants: [{ role: OrganisationRole.accountable, org: escrow }] })],
+      new Date(),
+    );
+    expect(validateIati(xml).valid).toBe(true);
+    expect(xpath(xml, 'string(//conditions/@attached)')).toBe('0');
+  });
+
+  it('escapes names that would break the XML, and drops control characters', () => {
+    const name = 'Relief & Recovery <"Trust"> \u0007';
+    const xml = iatiActivitiesXml(reporter, [activity({ title: name, participants: [{ role: OrganisationRole.funding, org: { name, ref: 'A&B"1' } }] })], new Date());
+    expect(validateIati(xml).valid).toBe(true);
+    expect(xpath(xml, 'string(//title/narrative)')).toBe('Relief & Recovery <"Trust">');
+    expect(xml).not.toContain('\u0007');
+    expect(xpath(xml, 'string(//participating-org/@ref)')).toBe('A&B"1');
+  });
+
+  it('fails validation when the element order is wrong (the test can fail)', () => {
+    const xml = iatiActivitiesXml(reporter, [activity()], new Date()).replace(
+      /(<activity-status[^>]*\/>)\s*(<activity-date[^>]*\/>)/,
+      '$2$1',
+    );
+    expect(validateIati(xml).valid).toBe(false);
+  });
+});
