@@ -20,6 +20,12 @@ export function serviceMain(): string {
   return resolve(process.env.BENCH_SERVICE_MAIN ?? resolve(__dirname, '../../dist/main.js'));
 }
 
+const running = new Set<ChildProcess>();
+// A bench that fails half-way leaves no service behind.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Extra node flags for the service, e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 function nodeArgs(): string[] {
   return (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -52,8 +58,10 @@ export async function startService(databaseUrl: string, env: Record<string, stri
     },
     stdio: ['ignore', process.env.BENCH_SERVICE_LOG ? 'inherit' : 'ignore', 'inherit'],
   });
+  running.add(child);
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  void exited.then(() => running.delete(child));
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} before answering /health`);
     try {

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { SecretInResponse } from '../common/transaction/secret-response.decorator';
 import { UuidParam } from '../common/validation/uuid-param.decorator';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
@@ -18,8 +19,9 @@ export class AuthController {
     return this.auth.createOrganization(dto.name, dto.type);
   }
 
-  /** The response carries the API key: it is shown this once and never again. */
+  /** The response carries the API key: it is shown this once, and never stored (not even for idempotent replays). */
   @Post('principals')
+  @SecretInResponse()
   createPrincipal(@Body() dto: CreatePrincipalDto) {
     return this.auth.createPrincipal(dto.name, dto.role, dto.organizationId);
   }

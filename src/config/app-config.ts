@@ -68,6 +68,12 @@ export class AppConfig {
   @Min(1024)
   BODY_LIMIT_BYTES = 64 * 1024;
 
+  /** How long an Idempotency-Key is remembered; older keys are swept hourly. 0: kept forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
   /**
    * Requests per minute one client (API key, or IP address without one) may make, all routes
    * together; then 429 until the minute is over. Abuse protection, generous by default. 0: off.

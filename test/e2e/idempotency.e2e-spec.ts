@@ -1,3 +1,4 @@
+import { IdempotencyRetentionService } from '../../src/common/transaction/idempotency-retention.service';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 
 describe('Idempotency-Key on POST', () => {
@@ -32,13 +33,26 @@ describe('Idempotency-Key on POST', () => {
   });
 
   it('replays the first response byte for byte, keys in their first order', async () => {
+    const body = { name: uniqueName(), currency: 'USD' };
+    const send = () => t.http().post('/v1/escrow-accounts').set(admin.auth).set('Idempotency-Key', 'bytes').send(body);
+    const first = await send().expect(201);
+    const again = await send().expect(201);
+    expect(Object.keys(first.body).slice(0, 3)).toEqual(['id', 'name', 'currency']);
+    expect(again.text).toBe(first.text);
+  });
+
+  it('never stores an issued API key: a retried principal creation is refused, not replayed', async () => {
     const org = await create(admin, undefined, { name: uniqueName(), type: 'donor' }).expect(201);
     const send = () =>
-      t.http().post('/v1/principals').set(admin.auth).set('Idempotency-Key', 'bytes').send({ name: 'Dana', role: 'donor', organizationId: org.body.id });
+      t.http().post('/v1/principals').set(admin.auth).set('Idempotency-Key', 'issue-key').send({ name: 'Dana', role: 'donor', organizationId: org.body.id });
     const first = await send().expect(201);
-    const second = await send().expect(201);
-    expect(Object.keys(first.body)).toEqual(['id', 'name', 'role', 'organizationId', 'apiKey']);
-    expect(second.text).toBe(first.text);
+    const retry = await send().expect(409);
+    expect(retry.body.code).toBe('INVALID_STATE');
+    expect(retry.text).not.toContain(first.body.apiKey);
+    const [stored] = await t.dataSource.query(`SELECT response_body FROM idempotency_keys WHERE key = 'issue-key'`);
+    expect(stored.response_body).toBeNull();
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM principals WHERE organization_id = $1`, [org.body.id]);
+    expect(n).toBe(1);
   });
 
   it('the same body with its keys in another order is the same request', async () => {
@@ -146,5 +160,19 @@ describe('Idempotency-Key on POST', () => {
     await t.http().post(`/v1/principals/${monitor.id}/revoke`).set(admin.auth).set('Idempotency-Key', 'revoke-1').send({}).expect(204);
     const again = await t.http().post(`/v1/principals/${monitor.id}/revoke`).set(admin.auth).set('Idempotency-Key', 'revoke-1').send({}).expect(204);
     expect(again.text).toBe('');
+  });
+
+  it('forgets keys older than IDEMPOTENCY_KEY_TTL_HOURS (24 by default): a later retry takes effect again', async () => {
+    const oldBody = { name: uniqueName(), type: 'donor' };
+    const recentBody = { name: uniqueName(), type: 'donor' };
+    await create(admin, 'old-key', oldBody).expect(201);
+    await create(admin, 'recent-key', recentBody).expect(201);
+    await t.dataSource.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-key'`);
+
+    expect(await t.app.get(IdempotencyRetentionService).sweep()).toBe(1);
+    const keys = await t.dataSource.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'recent-key')`);
+    expect(keys.map((k: { key: string }) => k.key)).toEqual(['recent-key']);
+    await create(admin, 'recent-key', recentBody).expect(201);
+    expect(await organizationsNamed(recentBody.name)).toBe(1);
   });
 });

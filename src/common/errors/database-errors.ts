@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { RuleViolation } from './api-errors';
 
 interface PgError {
@@ -17,8 +18,16 @@ export function isRetryable(error: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
+/**
+ * TypeORM releases a query runner as soon as its connection reports an error (the server
+ * terminated it, or went away) and then refuses the request's next query with one of these:
+ * the connection was lost mid-request, and its transaction rolled back with it.
+ */
+const CONNECTION_LOST_ERRORS = [QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError];
+
 /** Translates the database errors that carry meaning for clients; undefined for the rest. */
 export function translateDatabaseError(error: unknown): HttpException | undefined {
+  if (CONNECTION_LOST_ERRORS.some((type) => error instanceof type)) return unavailable('the database connection was lost, try again shortly');
   const pg = pgError(error);
   if (!pg) return undefined;
   switch (pg.code) {

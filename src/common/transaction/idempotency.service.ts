@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
-import { IdempotencyKeyReused } from '../errors/api-errors';
+import { IdempotencyKeyReused, RuleViolation } from '../errors/api-errors';
 
 export interface IdempotencyClaim {
   /** Set when the key was used before with the same request: answer with its first response. */
@@ -33,15 +33,19 @@ export class IdempotencyService {
     const [previous] = (await manager.query(
       `SELECT request_hash, response_body FROM idempotency_keys WHERE principal_id = $1 AND key = $2`,
       [principalId, key],
-    )) as { request_hash: Buffer; response_body: string }[];
+    )) as { request_hash: Buffer; response_body: string | null }[];
     if (!timingSafeEqual(previous.request_hash, requestHash)) throw new IdempotencyKeyReused();
+    if (previous.response_body === null) {
+      throw new RuleViolation('INVALID_STATE', 'this request was already completed; its response held a secret that is shown only once');
+    }
     return { replay: { body: JSON.parse(previous.response_body) } };
   }
 
-  async complete(manager: EntityManager, principalId: string, key: string, status: number, response: unknown): Promise<void> {
+  /** Stores the first response as JSON text, or `null` when it must not be kept (a secret). */
+  async complete(manager: EntityManager, principalId: string, key: string, status: number, responseJson: string | null): Promise<void> {
     await manager.query(
       `UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE principal_id = $1 AND key = $2`,
-      [principalId, key, status, JSON.stringify(response ?? null)],
+      [principalId, key, status, responseJson],
     );
   }
 }

@@ -1,8 +1,10 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { FastifyRequest } from 'fastify';
 import { IdempotencyService } from './idempotency.service';
+import { SECRET_RESPONSE_KEY } from './secret-response.decorator';
 import { TransactionContext } from './transaction-context';
 import { InvalidField } from '../errors/api-errors';
 import type { AuthenticatedRequest } from '../../auth/principal';
@@ -16,6 +18,7 @@ export class TransactionInterceptor implements NestInterceptor {
   constructor(
     private readonly transactions: TransactionContext,
     private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -32,7 +35,10 @@ export class TransactionInterceptor implements NestInterceptor {
             : undefined;
         if (claim?.replay) return claim.replay.body;
         const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        if (claim) await this.idempotency.complete(manager, principalId!, key!, statusOf(context), result);
+        if (claim) {
+          const secret = this.reflector.get<boolean>(SECRET_RESPONSE_KEY, context.getHandler()) === true;
+          await this.idempotency.complete(manager, principalId!, key!, statusOf(context), secret ? null : JSON.stringify(result ?? null));
+        }
         return result;
       }),
     );

@@ -113,7 +113,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         p_body text, p_content_hash bytea,
         p_codes text[], p_account_kinds text[], p_currencies text[], p_amounts numeric[]
       ) RETURNS TABLE (out_seq bigint, out_code text, out_balance numeric)
-      LANGUAGE plpgsql AS $$
+      LANGUAGE plpgsql SECURITY INVOKER AS $$
       DECLARE
         v_seq bigint;
         v_code text;
@@ -127,8 +127,11 @@ export class InitialSchema1764000000000 implements MigrationInterface {
             RAISE EXCEPTION 'posting does not balance per currency' USING ERRCODE = 'LG003';
           END IF;
 
+          -- In one global (code) order: two postings creating the same new accounts in opposite
+          -- orders would otherwise deadlock on each other's uncommitted inserts.
           INSERT INTO ledger_accounts (code, kind, currency)
           SELECT c, k, cur FROM unnest(p_codes, p_account_kinds, p_currencies) AS t(c, k, cur)
+          ORDER BY c COLLATE "C"
           ON CONFLICT (code) DO NOTHING;
 
           PERFORM 1 FROM ledger_accounts WHERE code = ANY (p_codes) ORDER BY id FOR UPDATE;
@@ -138,6 +141,14 @@ export class InitialSchema1764000000000 implements MigrationInterface {
            WHERE a.currency <> t.cur LIMIT 1;
           IF FOUND THEN
             RAISE EXCEPTION 'account % holds another currency', v_code USING ERRCODE = 'LG002', DETAIL = v_code;
+          END IF;
+
+          -- The kind decides whether a balance may go negative: it must match the account's.
+          SELECT a.code INTO v_code
+            FROM ledger_accounts a JOIN unnest(p_codes, p_account_kinds) AS t(c, k) ON a.code = t.c
+           WHERE a.kind <> t.k LIMIT 1;
+          IF FOUND THEN
+            RAISE EXCEPTION 'account % is of another kind', v_code USING ERRCODE = 'LG004', DETAIL = v_code;
           END IF;
 
           SELECT a.code INTO v_code

@@ -66,6 +66,7 @@ export async function grantAppRole(q: QueryRunner, role: string): Promise<boolea
     GRANT USAGE ON SCHEMA public TO ${ident};
     GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO ${ident};
     REVOKE UPDATE, DELETE, TRUNCATE ON ${JOURNAL_TABLES.join(', ')} FROM ${ident};
+    GRANT DELETE ON idempotency_keys TO ${ident};
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${ident};
     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${ident};
     ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO ${ident};

@@ -1,7 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { LedgerAppRole1764000001000 } from './1764000001000-ledger-app-role';
-import { LedgerPostAccountOrder1764000001100 } from './1764000001100-ledger-post-account-order';
 import { Checkpoints1764000002000 } from './1764000002000-checkpoints';
 
 /** Every migration, in order. Listed explicitly so the build and tests load the same set. */
-export const MIGRATIONS = [InitialSchema1764000000000, LedgerAppRole1764000001000, LedgerPostAccountOrder1764000001100, Checkpoints1764000002000];
+export const MIGRATIONS = [InitialSchema1764000000000, LedgerAppRole1764000001000, Checkpoints1764000002000];
