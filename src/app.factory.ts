@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
+import { useStrictJsonParser } from './common/validation/json-body-parser';
 import { strictValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 
@@ -15,7 +16,8 @@ import { AppConfig } from './config/app-config';
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Behind a proxy, X-Forwarded-For names the client; trusted only when configured.
+    trustProxy: config.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
@@ -47,8 +49,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
+  const fastify = app.getHttpAdapter().getInstance();
   // app.init() registers a form (urlencoded) parser; JSON only, so forms get 415 too.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('application/x-www-form-urlencoded');
-  await app.getHttpAdapter().getInstance().ready();
+  fastify.removeContentTypeParser('application/x-www-form-urlencoded');
+  useStrictJsonParser(fastify);
+  await fastify.ready();
   return app;
 }

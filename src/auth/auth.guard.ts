@@ -5,7 +5,8 @@ import { AuthService } from './auth.service';
 import { AuthenticatedRequest, Role } from './principal';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
-const BEARER = /^Bearer ([A-Za-z0-9_\-]{1,200})$/;
+/** RFC 9110: the scheme name is case-insensitive. */
+const BEARER = /^Bearer ([A-Za-z0-9_\-]{1,200})$/i;
 
 /** Global: every route needs a valid API key unless marked @Public(); @Roles narrows who. */
 @Injectable()

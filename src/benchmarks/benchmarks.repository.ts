@@ -30,13 +30,18 @@ interface BenchmarkRow {
   signoffs: { principalId: string; organizationId: string; decision: Decision; evidence: string | null; comment: string | null; at: string }[] | null;
 }
 
-/** Benchmarks with their sign-offs (oldest first) and derived status, in one query. */
+/**
+ * Benchmarks with their current sign-offs and derived status, in one query. A monitor's new
+ * decision replaces its previous one, so only each monitor's latest is listed (oldest first);
+ * every decision ever made stays in the ledger's journal.
+ */
 const BENCHMARKS_SQL = `
   SELECT b.id, b.tranche_id, b.kind, b.description, b.required_approvals,
          (SELECT json_agg(json_build_object('principalId', s.principal_id, 'organizationId', s.organization_id,
                                             'decision', s.decision, 'evidence', s.evidence, 'comment', s.comment,
                                             'at', s.created_at) ORDER BY s.id)
-            FROM benchmark_signoffs s WHERE s.benchmark_id = b.id) AS signoffs
+            FROM (SELECT DISTINCT ON (principal_id) * FROM benchmark_signoffs
+                   WHERE benchmark_id = b.id ORDER BY principal_id, id DESC) s) AS signoffs
     FROM benchmarks b`;
 
 @Injectable()

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -20,6 +20,11 @@ export class AppConfig {
 
   @IsString()
   HOST = '0.0.0.0';
+
+  /** Trust X-Forwarded-* headers (only behind a reverse proxy that sets them). */
+  @Transform(({ value }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @IsBoolean()
+  TRUST_PROXY = false;
 
   /** A PostgreSQL URL. Unset: an embedded PostgreSQL keeps its data in DATA_DIR. */
   @IsOptional()
@@ -115,6 +120,9 @@ export class AppConfig {
 
 export class ConfigValidationError extends Error {}
 
+/** Settings whose values may hold credentials: named in errors, never shown. */
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY']);
+
 /** Builds the configuration from an environment; throws naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
@@ -125,7 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(config, { skipMissingProperties: false });
   if (errors.length > 0) {
     const details = errors
-      .map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`)
+      .map((e) => `${e.property}=${SECRET_SETTINGS.has(e.property) ? '[redacted]' : JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`)
       .join('\n  ');
     throw new ConfigValidationError(`Invalid configuration:\n  ${details}`);
   }

@@ -1,5 +1,4 @@
-import Decimal from 'decimal.js';
-import { formatAmount } from '../common/money/money';
+import { Decimal, formatAmount } from '../common/money/money';
 import { DonorTotalsRow } from './escrow.repository';
 import { DonorBalances, EscrowAccountRow, EscrowAccountView, EscrowBalances } from './escrow.types';
 
@@ -14,11 +13,6 @@ function balancesOf(totals: Record<(typeof FIGURES)[number], Decimal>, currency:
     refunded: formatAmount(totals.refunded, currency),
     unallocated: formatAmount(unallocated, currency),
   };
-}
-
-/** What a donor has deposited and not yet allocated, had released or been refunded. */
-export function donorUnallocated(row: DonorTotalsRow): Decimal {
-  return new Decimal(row.deposited).minus(row.allocated).minus(row.released).minus(row.refunded);
 }
 
 /** An account as API.md shows it: status, account-wide figures and each donor's. */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Principal } from '../auth/principal';
-import { InvalidField, NotFound, RuleViolation } from '../common/errors/api-errors';
-import { Money, MoneyError } from '../common/money/money';
+import { NotFound, RuleViolation } from '../common/errors/api-errors';
+import { groupBy } from '../common/group-by';
+import { Money } from '../common/money/money';
+import { parseAmount } from '../common/money/parse-amount';
 import { TransactionContext } from '../common/transaction/transaction-context';
 import { LedgerAccounts } from '../ledger/ledger-accounts';
 import { transfer } from '../ledger/ledger-event';
@@ -10,7 +12,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { CreateDepositDto } from './dto/create-deposit.dto';
 import { CreateEscrowAccountDto } from './dto/create-escrow-account.dto';
 import { assertNotClosed, EscrowRepository } from './escrow.repository';
-import { donorUnallocated, toEscrowAccountView } from './escrow-view';
+import { toEscrowAccountView } from './escrow-view';
 import { EscrowAccountRow, EscrowAccountView } from './escrow.types';
 
 export interface DepositView {
@@ -21,16 +23,6 @@ export interface DepositView {
   currency: string;
   reference: string | null;
   journalTransactionId: string;
-}
-
-/** Parses an amount in the account's currency; a bad one is a 400 naming the field. */
-export function parseAmount(text: string, currency: string, field = 'amount'): Money {
-  try {
-    return Money.parsePositive(text, currency);
-  } catch (error) {
-    if (error instanceof MoneyError) throw new InvalidField(field, error.message);
-    throw error;
-  }
 }
 
 @Injectable()
@@ -55,7 +47,8 @@ export class EscrowService {
   async list(): Promise<EscrowAccountView[]> {
     const accounts = await this.accounts.findAll(this.tx.manager);
     const totals = await this.accounts.donorTotals(this.tx.manager, accounts.map((a) => a.id));
-    return accounts.map((a) => toEscrowAccountView(a, totals.filter((t) => t.escrow_account_id === a.id)));
+    const byAccount = groupBy(totals, (t) => t.escrow_account_id);
+    return accounts.map((a) => toEscrowAccountView(a, byAccount.get(a.id) ?? []));
   }
 
   async get(id: string): Promise<EscrowAccountView> {
@@ -67,8 +60,8 @@ export class EscrowService {
   /** Donors may deposit while the account is suspended (money in is never the risk), not once closed. */
   async deposit(escrowAccountId: string, dto: CreateDepositDto, donor: Principal): Promise<DepositView> {
     const account = await this.accounts.lock(this.tx.manager, escrowAccountId, 'share');
-    assertNotClosed(account);
     const amount = parseAmount(dto.amount, account.currency);
+    assertNotClosed(account);
     const depositId = randomUUID();
     const posted = await this.ledger.post(this.tx.manager, {
       kind: 'deposit',
@@ -125,8 +118,18 @@ export class EscrowService {
     if ((await this.accounts.countOpenTranches(this.tx.manager, id)) > 0) {
       throw new RuleViolation('INVALID_STATE', 'an account with allocated or release-pending tranches cannot be closed');
     }
-    const refunds = (await this.accounts.donorTotals(this.tx.manager, [id]))
-      .map((row) => ({ id: randomUUID(), organizationId: row.organization_id, amount: Money.of(donorUnallocated(row), account.currency) }))
+    // Each donor gets back exactly what the ledger holds for it: the source of truth.
+    const donors = (await this.accounts.donorTotals(this.tx.manager, [id])).map((row) => row.organization_id);
+    const held = await this.ledger.balances(
+      this.tx.manager,
+      donors.map((donor) => LedgerAccounts.escrowUnallocated(id, donor, account.currency)),
+    );
+    const refunds = donors
+      .map((donor) => ({
+        id: randomUUID(),
+        organizationId: donor,
+        amount: held.get(LedgerAccounts.escrowUnallocated(id, donor, account.currency).code)!,
+      }))
       .filter((refund) => refund.amount.isPositive());
 
     const posted = await this.ledger.post(this.tx.manager, {

@@ -15,6 +15,7 @@ export const JOURNAL_KINDS = [
   'escrow_suspended',
   'escrow_resumed',
   'escrow_closed',
+  /** A refund outside closing (reserved; the ledger tests post it). */
   'refund',
 ] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
@@ -31,7 +32,7 @@ export interface LedgerEvent {
   escrowAccountId?: string;
   /** Ids of the records the event concerns (trancheId, benchmarkId, releaseRequestId…). */
   refs?: Record<string, string>;
-  /** What else an auditor needs to read the event: reasons, decisions, evidence. Strings only. */
+  /** What else an auditor needs to read the event: reasons, decisions, evidence (strings or numbers). */
   details?: Record<string, string | number | null>;
   postings?: Posting[];
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { Money } from '../common/money/money';
 import { canonicalJson, sha256 } from './canonical-body';
+import { LedgerAccountRef } from './ledger-accounts';
 import { LedgerEvent, PostedTransaction } from './ledger-event';
 import { assertValidPostings } from './posting-rules';
 
@@ -55,5 +57,15 @@ export class LedgerService {
     const balances: Record<string, string> = {};
     for (const row of rows) if (row.out_code !== null) balances[row.out_code] = row.out_balance!;
     return { id, seq: rows[0].out_seq, contentHash: contentHash.toString('hex'), balances };
+  }
+
+  /** Current balances of these accounts (zero for one never posted to), read in `manager`'s transaction. */
+  async balances(manager: EntityManager, accounts: readonly LedgerAccountRef[]): Promise<Map<string, Money>> {
+    const rows: { code: string; balance: string }[] = await manager.query(
+      `SELECT code, balance::text AS balance FROM ledger_accounts WHERE code = ANY ($1)`,
+      [accounts.map((a) => a.code)],
+    );
+    const found = new Map(rows.map((r) => [r.code, r.balance]));
+    return new Map(accounts.map((a) => [a.code, Money.of(found.get(a.code) ?? 0, a.currency)]));
   }
 }

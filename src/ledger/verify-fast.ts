@@ -16,7 +16,7 @@ import { GENESIS_HASH } from './canonical-body';
  * hashes are compared as hex text; and the chain is read in its own order from its primary key.
  */
 
-const BATCH = 20_000;
+const BATCH = 5_000;
 /** Amounts are compared as integers of 10^-SCALE units; an amount with more digits is a doubt. */
 const SCALE = 6;
 const AMOUNT = /^-?\d{1,30}(\.\d{1,6})?$/;
@@ -56,44 +56,62 @@ function pgTimestamp(iso: unknown): string | undefined {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${millis ? '.' + millis : ''}+00`;
 }
 
+/** a < b for the decimal text of two non-negative integers (no leading zeros). */
+function before(a: string, b: string): boolean {
+  return a.length < b.length || (a.length === b.length && a < b);
+}
+
+/**
+ * A server-side cursor read in batches, the next batch always asked for before the current one
+ * is checked: PostgreSQL produces rows while this process checks the previous ones.
+ */
 class Cursor {
   private rows: string[][] = [];
   private index = 0;
+  private pending?: Promise<string[][]>;
   private done = false;
 
-  constructor(
+  private constructor(
     private readonly client: PoolClient,
     private readonly name: string,
   ) {}
 
   static async open(client: PoolClient, name: string, sql: string): Promise<Cursor> {
     await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`);
-    return new Cursor(client, name);
+    const cursor = new Cursor(client, name);
+    cursor.pending = cursor.fetch();
+    return cursor;
+  }
+
+  private async fetch(): Promise<string[][]> {
+    const result = await this.client.query({ text: `FETCH ${BATCH} FROM ${this.name}`, rowMode: 'array', types: RAW });
+    return result.rows as string[][];
   }
 
   /** The next row, or undefined at the end. */
   async next(): Promise<string[] | undefined> {
     if (this.index < this.rows.length) return this.rows[this.index++];
-    if (this.done) return undefined;
-    const result = await this.client.query({ text: `FETCH ${BATCH} FROM ${this.name}`, rowMode: 'array', types: RAW });
-    this.rows = result.rows as string[][];
+    if (this.done || !this.pending) return undefined;
+    this.rows = await this.pending;
     this.index = 0;
-    if (this.rows.length < BATCH) this.done = true;
+    this.done = this.rows.length < BATCH;
+    this.pending = this.done ? undefined : this.fetch();
     return this.rows.length > 0 ? this.rows[this.index++] : undefined;
   }
 
   async close(): Promise<void> {
+    await this.pending?.catch(() => undefined);
     await this.client.query(`CLOSE ${this.name}`).catch(() => undefined);
   }
 }
 
 /**
- * Runs inside the caller's REPEATABLE READ transaction on `client`. Sets TimeZone to UTC for the
- * transaction only (SET LOCAL), so timestamps read as the bodies write them.
+ * Runs inside the caller's transaction on `client` (REPEATABLE READ: one snapshot). Sets the
+ * time zone to UTC and bytea output to hex for that transaction only (SET LOCAL), so timestamps
+ * and hashes read as the bodies and the checks write them.
  */
 export async function verifySoundJournal(client: PoolClient): Promise<FastVerification | undefined> {
-  await client.query(`SET LOCAL TimeZone = 'UTC'`);
-  await client.query(`SET LOCAL DateStyle = 'ISO'`);
+  await client.query(`SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; SET LOCAL bytea_output = 'hex'`);
   const accounts = await readAccounts(client);
   if (!accounts) return undefined;
   const journal = await checkTransactions(client, accounts);
@@ -196,7 +214,7 @@ async function checkTransactions(client: PoolClient, accounts: Map<string, Accou
         if (account.balance < 0n && account.kind !== 'external') return undefined;
         entry = await entries.next();
       }
-      if (entry && BigInt(entry[0]) < BigInt(seq)) return undefined; // an entry without its transaction
+      if (entry && before(entry[0], seq)) return undefined; // an entry without its transaction
       if (position !== postings.length) return undefined;
       for (const sum of sums.values()) if (sum !== 0n) return undefined;
     }
@@ -223,23 +241,24 @@ async function checkChain(client: PoolClient): Promise<{ sealed: number; headHas
       ORDER BY c.chain_index`,
   );
   let linked = 0;
-  let prev = GENESIS_HASH;
+  // prev_hash ‖ content_hash, rewritten in place for each link (no allocation per row).
+  const link = Buffer.alloc(64);
+  GENESIS_HASH.copy(link, 0);
   let prevHex = '\\x' + GENESIS_HASH.toString('hex');
-  let lastXid = -1n;
-  let lastSeq = -1n;
+  let lastXid = '';
+  let lastSeq = '';
   try {
     for (let row = await cursor.next(); row; row = await cursor.next()) {
       const [index, chainXid, xid, seq, contentHash, prevHash, linkHash] = row;
       if (Number(index) !== linked || chainXid !== xid || prevHash !== prevHex) return undefined;
-      const x = BigInt(xid);
-      const s = BigInt(seq);
-      if (x < lastXid || (x === lastXid && s <= lastSeq)) return undefined;
-      const computed = hash('sha256', Buffer.concat([prev, Buffer.from(contentHash.slice(2), 'hex')]), 'buffer');
-      if (linkHash !== '\\x' + computed.toString('hex')) return undefined;
-      prev = computed;
+      if (linked > 0 && !(before(lastXid, xid) || (lastXid === xid && before(lastSeq, seq)))) return undefined;
+      if (link.write(contentHash.slice(2), 32, 'hex') !== 32) return undefined;
+      const computed = hash('sha256', link, 'hex');
+      if (linkHash !== '\\x' + computed) return undefined;
+      link.write(computed, 0, 'hex');
       prevHex = linkHash;
-      lastXid = x;
-      lastSeq = s;
+      lastXid = xid;
+      lastSeq = seq;
       linked++;
     }
   } finally {
@@ -249,9 +268,9 @@ async function checkChain(client: PoolClient): Promise<{ sealed: number; headHas
     await client.query(
       `SELECT (SELECT count(*) FROM journal_chain)::int AS rows,
               (SELECT count(*) FROM journal_transactions WHERE (xid, seq) <= ($1::xid8, $2::bigint))::int AS below`,
-      [linked > 0 ? String(lastXid) : '0', linked > 0 ? String(lastSeq) : '-1'],
+      [linked > 0 ? lastXid : '0', linked > 0 ? lastSeq : '-1'],
     )
   ).rows;
   if (rows !== linked || below !== linked) return undefined;
-  return { sealed: linked, headHash: linked > 0 ? prev.toString('hex') : null };
+  return { sealed: linked, headHash: linked > 0 ? prevHex.slice(2) : null };
 }

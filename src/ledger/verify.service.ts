@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
+import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { chainHash, GENESIS_HASH, sha256 } from './canonical-body';
 import { cursorBatches } from './cursor';
+import { verifySoundJournal } from './verify-fast';
 
 export interface VerificationResult {
   ok: boolean;
@@ -95,6 +97,10 @@ export class VerifyService {
    * reads are not one snapshot: use REPEATABLE READ where writers run meanwhile.
    */
   async verifyIn(runner: QueryRunner): Promise<VerificationResult> {
+    // A sound journal is confirmed by the fast path (verify-fast.ts); at any doubt it steps
+    // aside and the full check below finds and names the first problem.
+    const sound = await verifySoundJournal((await runner.connect()) as PoolClient);
+    if (sound) return { ok: true, transactions: sound.transactions, sealed: sound.sealed, headHash: sound.headHash, firstBrokenSeq: null, problem: null };
     const journal = await this.verifyTransactions(runner);
     const chain = await this.verifyChain(runner);
     const accounts = journal.problem ? undefined : await this.verifyAccountBalances(runner, journal.accounts);

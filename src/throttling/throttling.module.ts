@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
+import { FixedWindowStorage } from './fixed-window.storage';
 import { RateLimitGuard } from './rate-limit.guard';
 
 /** Per-client rate limiting (see RateLimitGuard); RATE_LIMIT_PER_MINUTE=0 turns it off. */
@@ -13,6 +14,7 @@ import { RateLimitGuard } from './rate-limit.guard';
         // Named 'default' so the headers are the usual ones: X-RateLimit-Limit, Retry-After.
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
         skipIf: () => config.RATE_LIMIT_PER_MINUTE === 0,
+        storage: new FixedWindowStorage(),
       }),
     }),
   ],

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { AuthService } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
 import { InvalidField, NotFound, RuleViolation } from '../common/errors/api-errors';
+import { groupBy } from '../common/group-by';
 import { Money } from '../common/money/money';
+import { parseAmount } from '../common/money/parse-amount';
 import { TransactionContext } from '../common/transaction/transaction-context';
 import { BenchmarksRepository } from '../benchmarks/benchmarks.repository';
 import { assertNotClosed, EscrowRepository } from '../escrow/escrow.repository';
-import { parseAmount } from '../escrow/escrow.service';
 import { LedgerAccounts } from '../ledger/ledger-accounts';
 import { transfer } from '../ledger/ledger-event';
 import { LedgerService } from '../ledger/ledger.service';
@@ -32,8 +33,8 @@ export class TranchesService {
    */
   async allocate(escrowAccountId: string, dto: CreateTrancheDto, donor: Principal): Promise<TrancheView> {
     const account = await this.escrowAccounts.lock(this.tx.manager, escrowAccountId, 'share');
-    assertNotClosed(account);
     const amount = parseAmount(dto.amount, account.currency);
+    assertNotClosed(account);
     const recipient = await this.auth.findOrganization(dto.recipientOrganizationId);
     if (!recipient) throw new NotFound('recipientOrganizationId: organization', dto.recipientOrganizationId);
     if (recipient.type !== 'recipient') {
@@ -102,7 +103,8 @@ export class TranchesService {
     if (!(await this.escrowAccounts.find(this.tx.manager, escrowAccountId))) throw new NotFound('escrow account', escrowAccountId);
     const tranches = await this.tranches.listByEscrow(this.tx.manager, escrowAccountId);
     const benchmarks = await this.benchmarks.findByTranches(this.tx.manager, tranches.map((t) => t.id));
-    return tranches.map((t) => ({ ...toTrancheView(t), benchmarks: benchmarks.filter((b) => b.trancheId === t.id) }));
+    const byTranche = groupBy(benchmarks, (b) => b.trancheId);
+    return tranches.map((t) => ({ ...toTrancheView(t), benchmarks: byTranche.get(t.id) ?? [] }));
   }
 }
 

@@ -68,4 +68,17 @@ describe('error shape, validation and health', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBeDefined();
   });
+
+  it('answers a deeply nested body with 400, with or without an Idempotency-Key', async () => {
+    const deep = `{"name":"A","type":"donor","a":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    for (const key of [undefined, 'deep-1']) {
+      const req = t.http().post('/v1/organizations').set(admin.auth).set('content-type', 'application/json');
+      if (key) req.set('Idempotency-Key', key);
+      const res = await req.send(deep).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, message: expect.stringContaining('nests deeper') });
+    }
+    // A body within the limit still reaches validation (and its unknown field is named).
+    const ok = await t.http().post('/v1/organizations').set(admin.auth).send({ name: 'A', type: 'donor', a: [[[1]]] }).expect(400);
+    expect(ok.body.message).toContain('a');
+  });
 });

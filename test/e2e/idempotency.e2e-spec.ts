@@ -41,16 +41,20 @@ describe('Idempotency-Key on POST', () => {
     expect(again.text).toBe(first.text);
   });
 
-  it('never stores an issued API key: a retried principal creation is refused, not replayed', async () => {
+  it('replays a new principal, API key included, without ever storing the key in the clear', async () => {
     const org = await create(admin, undefined, { name: uniqueName(), type: 'donor' }).expect(201);
     const send = () =>
       t.http().post('/v1/principals').set(admin.auth).set('Idempotency-Key', 'issue-key').send({ name: 'Dana', role: 'donor', organizationId: org.body.id });
     const first = await send().expect(201);
-    const retry = await send().expect(409);
-    expect(retry.body.code).toBe('INVALID_STATE');
-    expect(retry.text).not.toContain(first.body.apiKey);
-    const [stored] = await t.dataSource.query(`SELECT response_body FROM idempotency_keys WHERE key = 'issue-key'`);
-    expect(stored.response_body).toBeNull();
+    const retry = await send().expect(201);
+    expect(retry.text).toBe(first.text);
+
+    const [stored] = await t.dataSource.query(
+      `SELECT response_body, response_encrypted FROM idempotency_keys WHERE key_hash = sha256(convert_to('issue-key', 'UTF8'))`,
+    );
+    expect(stored.response_encrypted).toBe(true);
+    expect(stored.response_body).not.toContain(first.body.apiKey);
+    expect(Buffer.from(stored.response_body, 'base64').toString('latin1')).not.toContain(first.body.apiKey);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM principals WHERE organization_id = $1`, [org.body.id]);
     expect(n).toBe(1);
   });
@@ -106,7 +110,7 @@ describe('Idempotency-Key on POST', () => {
     for (const r of responses) expect(r.body).toEqual(responses[0].body);
     expect(await organizationsNamed(body.name)).toBe(1);
     const [{ n: keys }] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM idempotency_keys WHERE principal_id = $1 AND key = 'concurrent-key'`,
+      `SELECT count(*)::int AS n FROM idempotency_keys WHERE principal_id = $1 AND key_hash = sha256(convert_to('concurrent-key', 'UTF8'))`,
       [admin.id],
     );
     expect(keys).toBe(1);
@@ -126,7 +130,7 @@ describe('Idempotency-Key on POST', () => {
     await create(admin, undefined, { name, type: 'donor' }).expect(201);
     // A duplicate name fails with 409 and rolls back, its key included.
     await create(admin, 'after-failure', { name, type: 'donor' }).expect(409);
-    const [{ n: stored }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'after-failure'`);
+    const [{ n: stored }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key_hash = sha256(convert_to('after-failure', 'UTF8'))`);
     expect(stored).toBe(0);
     const fixed = { name: uniqueName(), type: 'donor' };
     await create(admin, 'after-failure', fixed).expect(201);
@@ -167,11 +171,14 @@ describe('Idempotency-Key on POST', () => {
     const recentBody = { name: uniqueName(), type: 'donor' };
     await create(admin, 'old-key', oldBody).expect(201);
     await create(admin, 'recent-key', recentBody).expect(201);
-    await t.dataSource.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-key'`);
+    await t.dataSource.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key_hash = sha256(convert_to('old-key', 'UTF8'))`);
 
     expect(await t.app.get(IdempotencyRetentionService).sweep()).toBe(1);
-    const keys = await t.dataSource.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'recent-key')`);
-    expect(keys.map((k: { key: string }) => k.key)).toEqual(['recent-key']);
+    const [left] = await t.dataSource.query(
+      `SELECT bool_or(key_hash = sha256(convert_to('old-key', 'UTF8'))) AS old,
+              bool_or(key_hash = sha256(convert_to('recent-key', 'UTF8'))) AS recent FROM idempotency_keys`,
+    );
+    expect(left).toEqual({ old: false, recent: true });
     await create(admin, 'recent-key', recentBody).expect(201);
     expect(await organizationsNamed(recentBody.name)).toBe(1);
   });

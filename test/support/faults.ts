@@ -113,6 +113,6 @@ export async function expectDepositsConsistent(databaseUrl: string, escrowId: st
     [escrowId],
   );
   if (mismatched.length > 0) throw new Error(`ledger and deposits disagree: ${JSON.stringify(mismatched)}`);
-  const pendingKeys = await query(databaseUrl, `SELECT key FROM idempotency_keys WHERE status_code = 0`);
+  const pendingKeys = await query(databaseUrl, `SELECT key_hash FROM idempotency_keys WHERE status_code = 0`);
   if (pendingKeys.length > 0) throw new Error(`idempotency keys committed without their response: ${JSON.stringify(pendingKeys)}`);
 }

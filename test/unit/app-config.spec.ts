@@ -27,4 +27,15 @@ describe('loadConfig', () => {
   it('ignores unrelated variables and treats empty values as unset', () => {
     expect(loadConfig({ HOME: '/root', DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
+
+  it('names a bad secret setting without printing its value', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(/DATABASE_URL=\[redacted\]/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).not.toThrow(/hunter2/);
+  });
+
+  it('reads TRUST_PROXY as a boolean', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+  });
 });

@@ -18,4 +18,11 @@ describe('toEscrowAccountView', () => {
       deposited: '0', allocated: '0', released: '0', refunded: '0', unallocated: '0',
     });
   });
+
+  it('keeps every digit of large sums (decimal.js defaults to 20 significant digits)', () => {
+    const big = { escrow_account_id: 'e1', organization_id: 'a', deposited: '100999999999999999.902', allocated: '0', released: '0', refunded: '0' };
+    const view = toEscrowAccountView(account, [big, { ...big, organization_id: 'b', deposited: '0.001' }]);
+    expect(view.balances.deposited).toBe('100999999999999999.903');
+    expect(view.balances.unallocated).toBe('100999999999999999.903');
+  });
 });

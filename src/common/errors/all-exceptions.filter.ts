@@ -15,9 +15,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = this.toHttpException(exception);
     const status = http.getStatus();
     const response = http.getResponse();
+    // Always statusCode and message, whatever shape the exception carried (terminus' 503 has none).
     const body =
       typeof response === 'object' && response !== null
-        ? { statusCode: status, ...(response as object) }
+        ? { statusCode: status, message: http.message, ...(response as object) }
         : { statusCode: status, message: String(response) };
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);

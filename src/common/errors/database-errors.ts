@@ -9,7 +9,9 @@ interface PgError {
   message?: string;
 }
 
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004']);
+// Connection lost or refused, server shutting down or not accepting connections, too many
+// clients, and start-up failures (missing database, authentication) that a retry may outlive.
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '55000', '08000', '08003', '08006', '08001', '08004', '3D000', '28000', '28P01']);
 const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i;
 
 /** Serialization failures and deadlocks: the whole unit of work may be retried. */

@@ -1,8 +1,12 @@
-import Decimal from 'decimal.js';
+import DecimalJs from 'decimal.js';
 import { minorUnits } from './currencies';
 
-/** Plenty for 15 integer digits plus minor units, with room for sums. */
-const MoneyDecimal = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
+/**
+ * decimal.js with 60 significant digits: the only Decimal this codebase computes money with.
+ * (decimal.js's default keeps 20, too few for sums of 15-integer-digit amounts in KWD.)
+ */
+export const Decimal = DecimalJs.clone({ precision: 60, rounding: DecimalJs.ROUND_HALF_EVEN });
+export type Decimal = DecimalJs;
 
 /** A plain decimal string: no sign, exponent, spaces or leading zeros; at most 15 integer digits. */
 export const AMOUNT_PATTERN = /^(0|[1-9]\d{0,14})(\.\d{1,})?$/;
@@ -27,15 +31,15 @@ export class Money {
     if (fraction.length > digits) {
       throw new MoneyError(`has more decimals than ${currency} allows (${digits})`);
     }
-    const money = new Money(new MoneyDecimal(text), currency);
+    const money = new Money(new Decimal(text), currency);
     if (!money.isPositive()) throw new MoneyError('must be greater than zero');
     return money;
   }
 
   /** Wraps a trusted value (a database numeric, a sum) without range checks. */
-  static of(value: Decimal.Value, currency: string): Money {
+  static of(value: DecimalJs.Value, currency: string): Money {
     minorUnits(currency);
-    return new Money(new MoneyDecimal(value), currency);
+    return new Money(new Decimal(value), currency);
   }
 
   static zero(currency: string): Money {
@@ -94,6 +98,6 @@ export class Money {
 }
 
 /** Formats a database numeric as the currency's canonical decimal string. */
-export function formatAmount(value: Decimal.Value, currency: string): string {
+export function formatAmount(value: DecimalJs.Value, currency: string): string {
   return Money.of(value, currency).toString();
 }

@@ -21,10 +21,6 @@ export class TransactionContext {
     return this.storage.getStore() ?? this.dataSource.manager;
   }
 
-  get inTransaction(): boolean {
-    return this.storage.getStore() !== undefined;
-  }
-
   /**
    * Runs `work` in a new transaction bound to this context. Serialization failures and
    * deadlocks roll back and run `work` again, so `work` must have no effect outside the database.

@@ -37,7 +37,7 @@ export class TransactionInterceptor implements NestInterceptor {
         const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
         if (claim) {
           const secret = this.reflector.get<boolean>(SECRET_RESPONSE_KEY, context.getHandler()) === true;
-          await this.idempotency.complete(manager, principalId!, key!, statusOf(context), secret ? null : JSON.stringify(result ?? null));
+          await this.idempotency.complete(manager, principalId!, key!, statusOf(context), result, secret);
         }
         return result;
       }),

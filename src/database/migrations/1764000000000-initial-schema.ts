@@ -27,14 +27,16 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       );
 
       CREATE TABLE idempotency_keys (
-        principal_id   uuid NOT NULL REFERENCES principals(id),
-        key            text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
-        request_hash   bytea NOT NULL,
-        status_code    integer NOT NULL,
+        principal_id        uuid NOT NULL REFERENCES principals(id),
+        -- SHA-256 of the client's key: the key itself is what decrypts a secret response.
+        key_hash            bytea NOT NULL CHECK (length(key_hash) = 32),
+        request_hash        bytea NOT NULL,
+        status_code         integer NOT NULL,
         -- text, not jsonb: a replay returns the first response byte for byte (jsonb reorders keys)
-        response_body  text,
-        created_at     timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (principal_id, key)
+        response_body       text,
+        response_encrypted  boolean NOT NULL DEFAULT false,
+        created_at          timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (principal_id, key_hash)
       );
     `);
 

@@ -11,7 +11,7 @@ export class CreateTrancheDto {
   @ApiProperty({ minimum: 1, example: 1, description: 'Phase N+1 is released only after every phase ≤ N tranche' })
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(2147483647)
   phase: number;
 
   @IsAmount()

@@ -4,6 +4,7 @@ import { BenchmarksRepository } from '../../benchmarks/benchmarks.repository';
 import type { BenchmarkKind, BenchmarkStatus } from '../../benchmarks/benchmark-status';
 import { formatAmount } from '../../common/money/money';
 import { EscrowRepository } from '../../escrow/escrow.repository';
+import { groupBy } from '../../common/group-by';
 import { toEscrowAccountView } from '../../escrow/escrow-view';
 import type { EscrowBalances, EscrowStatus } from '../../escrow/escrow.types';
 import type { TrancheCategory, TrancheStatus } from '../../tranches/tranche.types';
@@ -78,12 +79,15 @@ export class DashboardService {
     const latestCheckpoint = await this.checkpoints.latest(db);
     const benchmarks = await this.benchmarks.findByTranches(db, trancheRows.map((t) => t.id));
 
+    const donorsOf = groupBy(donorRows, (r) => r.escrow_account_id);
+    const tranchesOf = groupBy(trancheRows, (t) => t.escrow_account_id);
+    const benchmarksOf = groupBy(benchmarks, (b) => b.trancheId);
     return {
       generatedAt: new Date().toISOString(),
       ledger: { transactions: at.sealed + at.unsealed, sealed: at.sealed, headHash: at.headHash },
       latestCheckpoint: latestCheckpoint ?? null,
       escrowAccounts: accounts.map((account) => {
-        const view = toEscrowAccountView(account, donorRows.filter((r) => r.escrow_account_id === account.id));
+        const view = toEscrowAccountView(account, donorsOf.get(account.id) ?? []);
         return {
           id: account.id,
           name: account.name,
@@ -91,17 +95,15 @@ export class DashboardService {
           country: account.country,
           status: account.status,
           balances: view.balances,
-          tranches: trancheRows
-            .filter((t) => t.escrow_account_id === account.id)
-            .map((t) => ({
+          tranches: (tranchesOf.get(account.id) ?? []).map((t) => ({
               id: t.id,
               category: t.category,
               phase: t.phase,
               amount: formatAmount(t.amount, t.currency),
               status: t.status,
               recipient: t.recipient,
-              benchmarks: benchmarks.filter((b) => b.trancheId === t.id).map((b) => ({ kind: b.kind, status: b.status })),
-            })),
+              benchmarks: (benchmarksOf.get(t.id) ?? []).map((b) => ({ kind: b.kind, status: b.status })),
+          })),
         };
       }),
     };

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import Decimal from 'decimal.js';
 import { EntityManager } from 'typeorm';
 import { BenchmarksRepository } from '../../benchmarks/benchmarks.repository';
-import { formatAmount } from '../../common/money/money';
+import { Decimal, formatAmount } from '../../common/money/money';
 import { AppConfig } from '../../config/app-config';
 import { EscrowRepository } from '../../escrow/escrow.repository';
 import type { TrancheCategory, TrancheStatus } from '../../tranches/tranche.types';
@@ -125,7 +124,7 @@ export class IatiService {
       const mine = <T extends { escrow_account_id: string }>(rows: T[]) => rows.filter((r) => r.escrow_account_id === account.id);
       const accountTranches = mine(tranches);
       const accountEvents = mine(events);
-      const money = (amount: Decimal.Value) => formatAmount(amount, account.currency);
+      const money = (amount: Decimal | string) => formatAmount(amount, account.currency);
       const cancelledAt = new Map(accountEvents.filter((e) => e.kind === 'tranche_cancelled').map((e) => [e.tranche_id, e.occurred_at]));
 
       const transactions: IatiTransaction[] = [

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Deeper bodies are refused before anything recursive (validation, canonical JSON) touches them. */
+export const MAX_JSON_DEPTH = 32;
+
+class JsonTooDeep extends Error {
+  readonly statusCode = 400;
+  constructor() {
+    super(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+}
+
+/** Whether `value` has arrays or objects nested more than `max` deep (iterative: no stack to blow). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Fastify's own JSON parser (prototype-poisoning checks included), plus a nesting limit.
+ * Replaces the parser Nest registers at init, so it must run after `app.init()`.
+ */
+export function useStrictJsonParser(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parse(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(error, undefined);
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return done(new JsonTooDeep(), undefined);
+      done(null, value);
+    });
+  });
+}
