@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import Decimal from 'decimal.js';
+import { Decimal } from '../common/money/money';
 import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
+import { inReadOnlySnapshot } from '../common/transaction/read-only-snapshot';
 import { chainHash, GENESIS_HASH, sha256 } from './canonical-body';
 import { cursorBatches } from './cursor';
 import { verifySoundJournal } from './verify-fast';
@@ -77,19 +78,7 @@ export class VerifyService {
 
   /** Verifies the whole journal in a read-only snapshot of its own. */
   async verify(): Promise<VerificationResult> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await this.verifyIn(runner);
-      await runner.query('COMMIT');
-      return result;
-    } catch (error) {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    return inReadOnlySnapshot(this.dataSource, (runner) => this.verifyIn(runner));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { inReadOnlySnapshot } from '../../common/transaction/read-only-snapshot';
 
 /**
  * Where the public ledger stands, from index lookups: the chain head, the number of committed
@@ -87,7 +88,7 @@ export class PublicSnapshotService {
     const pendingKey = `${document}@${current.key}`;
     let pending = this.building.get(pendingKey);
     if (!pending) {
-      pending = this.inSnapshot(async (db) => {
+      pending = inReadOnlySnapshot(this.dataSource, async ({ manager: db }) => {
         // The snapshot may be newer than `current`: key the document by what it was built from.
         const at = await this.watermark(db);
         return { key: at.key, body: await build(db, at) };
@@ -100,22 +101,6 @@ export class PublicSnapshotService {
       this.building.set(pendingKey, pending);
     }
     return pending;
-  }
-
-  private async inSnapshot<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work(runner.manager);
-      await runner.query('COMMIT');
-      return result;
-    } catch (error) {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
   }
 }
 
