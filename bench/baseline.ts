@@ -30,7 +30,7 @@ export async function prepareBaseline(url: string, pairs: number): Promise<void>
  * `connections` clients post for `seconds`; posting k moves money within account pair
  * k mod `pairs`, the same spread the deposit load uses.
  */
-export async function runBaseline(url: string, connections: number, seconds: number, pairs: number): Promise<LoadResult> {
+export async function runBaseline(url: string, connections: number, seconds: number, pairs: number, beforeClose?: () => void): Promise<LoadResult> {
   const clients = await Promise.all(Array.from({ length: connections }, async () => {
     const client = new Client({ connectionString: url });
     await client.connect();
@@ -73,6 +73,7 @@ export async function runBaseline(url: string, connections: number, seconds: num
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  beforeClose?.(); // the backends' CPU counters go with them
   await Promise.all(clients.map((c) => c.end()));
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;

@@ -28,6 +28,8 @@ export const benchConfig = {
   /** Journal transactions for verify and export. */
   journal: int('BENCH_JOURNAL_SIZE', 1_000_000),
   seedWorkers: int('BENCH_SEED_WORKERS', 2),
+  /** --max-old-space-size for the second verify run, which shows the memory verification needs. */
+  heapCapMiB: int('BENCH_HEAP_CAP_MIB', 128),
   /** Which parts to run: writes, reads, verify, export (all by default). */
   sections: (process.env.BENCH_SECTIONS ?? 'writes,reads,verify,export').split(',').map((v) => v.trim()),
   /** Account pairs the deposit load and the baseline spread over. */

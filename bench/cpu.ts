@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { Client } from 'pg';
 
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
@@ -12,22 +13,30 @@ function stat(pid: number): { ppid: number; cpuMs: number } | undefined {
   }
 }
 
-/** CPU time (user + system, ms) used so far by `pid` and, with `children`, its direct children. */
-export function cpuMs(pid: number, children = false): number {
-  let total = stat(pid)?.cpuMs ?? 0;
-  if (children) {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const s = stat(Number(entry));
-      if (s?.ppid === pid) total += s.cpuMs;
-    }
+/** CPU time (user + system, ms) one process used so far. */
+export function processCpuMs(pid: number): number {
+  return stat(pid)?.cpuMs ?? 0;
+}
+
+/** CPU time (ms) of the live children of `pid`: for the postmaster, its backends and workers. */
+export function childrenCpuMs(pid: number): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = stat(Number(entry));
+    if (s?.ppid === pid) total += s.cpuMs;
   }
   return total;
 }
 
-/** User and system CPU ms of one process. */
-export function cpuSplit(pid: number): { user: number; system: number } {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS };
+/** The PostgreSQL postmaster's pid when the server runs on this machine, else undefined. */
+export async function postmasterPid(url: string): Promise<number | undefined> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: [{ pid }] } = await client.query('SELECT pg_backend_pid() AS pid');
+    return stat(pid)?.ppid;
+  } finally {
+    await client.end();
+  }
 }

@@ -8,6 +8,8 @@ export interface LoadResult {
   p99: number;
   ok: number;
   failed: number;
+  /** CPU per answered request, µs: the service process, PostgreSQL, and this process (the client). */
+  cpu?: { service: number | null; postgres: number | null; client: number };
 }
 
 export interface LoadOptions {
@@ -21,16 +23,25 @@ export interface LoadOptions {
 
 /** One autocannon run; a 4xx, 5xx, error or time-out counts as failed, not as throughput. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
+  // The run's time is first request to last response: autocannon's own duration is whole
+  // seconds, and it notices the end of a fixed-amount run only at its next one-second tick.
+  let lastResponseAt = 0;
+  const requests = options.requests.map((spec) => ({
+    ...spec,
+    onResponse: (status: number, body: string, context: Record<string, unknown>) => {
+      lastResponseAt = performance.now();
+      spec.onResponse?.(status, body, context);
+    },
+  }));
   const started = performance.now();
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration }),
-    requests: options.requests,
+    requests,
     timeout: 30,
   });
-  // autocannon's own duration is whole seconds; short fixed-amount runs need the real one.
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = ((lastResponseAt || performance.now()) - started) / 1000;
   const ok = result['2xx'] + result['3xx'];
   return {
     rps: ok / seconds,
@@ -57,6 +68,11 @@ export async function medianOf(rounds: number, round: (i: number) => Promise<Loa
     p99: median(results.map((r) => r.p99)),
     ok: results.reduce((s, r) => s + r.ok, 0),
     failed: results.reduce((s, r) => s + r.failed, 0),
+    cpu: results[0]?.cpu && {
+      service: results[0].cpu.service === null ? null : median(results.map((r) => r.cpu!.service!)),
+      postgres: results[0].cpu.postgres === null ? null : median(results.map((r) => r.cpu!.postgres!)),
+      client: median(results.map((r) => r.cpu!.client)),
+    },
     rounds: results,
   };
 }

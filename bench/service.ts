@@ -43,9 +43,9 @@ export interface RunningService {
  * Starts one service process on `databaseUrl` (its own process: the load generator runs in
  * this one) and waits until /health answers.
  */
-export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(databaseUrl: string, env: Record<string, string> = {}, flags: string[] = []): Promise<RunningService> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), serviceMain()], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), ...flags, serviceMain()], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

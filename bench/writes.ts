@@ -1,7 +1,34 @@
 import { runBaseline, prepareBaseline } from './baseline';
 import { Cast, escrowOf, readyTranches } from './cast';
 import { BenchConfig } from './config';
+import { childrenCpuMs, postmasterPid, processCpuMs } from './cpu';
 import { json, load, LoadResult, medianOf } from './load';
+import { RunningService } from './service';
+
+interface CpuMeter {
+  servicePid?: number;
+  postgresPid?: number;
+}
+
+/** Runs `work` and adds its CPU per answered request (service, PostgreSQL, this client process). */
+async function metered(meter: CpuMeter, work: (sampleDatabase: () => void) => Promise<LoadResult>): Promise<LoadResult> {
+  const service0 = meter.servicePid ? processCpuMs(meter.servicePid) : 0;
+  const postgres0 = meter.postgresPid ? childrenCpuMs(meter.postgresPid) : 0;
+  let postgres1: number | undefined;
+  const client0 = process.cpuUsage();
+  const result = await work(() => (postgres1 = meter.postgresPid ? childrenCpuMs(meter.postgresPid) : 0));
+  const client = process.cpuUsage(client0);
+  postgres1 ??= meter.postgresPid ? childrenCpuMs(meter.postgresPid) : 0;
+  const per = (ms: number) => (result.ok > 0 ? (ms * 1000) / result.ok : 0);
+  return {
+    ...result,
+    cpu: {
+      service: meter.servicePid ? per(processCpuMs(meter.servicePid) - service0) : null,
+      postgres: meter.postgresPid ? per(postgres1 - postgres0) : null,
+      client: per((client.user + client.system) / 1000),
+    },
+  };
+}
 
 export interface WriteRow {
   clients: number;
@@ -62,7 +89,12 @@ async function releaseLoad(url: string, cast: Cast, connections: number, tranche
   return { ...result, rps: result.rps / 2 };
 }
 
-export async function measureWrites(serviceUrl: string, dbUrl: string, cast: Cast, config: BenchConfig, log: (m: string) => void): Promise<WriteRow[]> {
+export async function measureWrites(service: RunningService, dbUrl: string, cast: Cast, config: BenchConfig, log: (m: string) => void): Promise<WriteRow[]> {
+  const serviceUrl = service.url;
+  // CPU per request, where the processes can be seen (PostgreSQL on this machine).
+  const postgresPid = await postmasterPid(dbUrl).catch(() => undefined);
+  const withService: CpuMeter = { servicePid: service.pid, postgresPid };
+  const sqlOnly: CpuMeter = { postgresPid };
   await prepareBaseline(dbUrl, config.pairs);
   log('warming up (deposits and baseline, 3 s each)');
   await depositLoad(serviceUrl, cast, 8, 3);
@@ -79,8 +111,8 @@ export async function measureWrites(serviceUrl: string, dbUrl: string, cast: Cas
     const deposits: LoadResult[] = [];
     const baseline: LoadResult[] = [];
     for (let r = 0; r < config.rounds; r++) {
-      deposits.push(await depositLoad(serviceUrl, cast, clients, config.writeSeconds));
-      baseline.push(await runBaseline(dbUrl, clients, config.writeSeconds, config.pairs));
+      deposits.push(await metered(withService, () => depositLoad(serviceUrl, cast, clients, config.writeSeconds)));
+      baseline.push(await metered(sqlOnly, (sample) => runBaseline(dbUrl, clients, config.writeSeconds, config.pairs, sample)));
     }
     const dep = await medianOf(deposits.length, async (i) => deposits[i]);
     const base = await medianOf(baseline.length, async (i) => baseline[i]);

@@ -75,25 +75,57 @@ export class JournalReaderService {
   }
 
   /**
-   * The whole journal as a stream of views, read through a server-side cursor with
-   * backpressure: memory stays flat, however long the journal.
+   * The whole journal as a stream of rows, read through a server-side cursor with
+   * backpressure: memory stays flat, however long the journal. It runs in a read-only snapshot
+   * transaction of its own, so the export is one consistent state of the ledger, and without
+   * the statement timeout (DB_STATEMENT_TIMEOUT_MS guards requests; a long export is one
+   * statement that may rightly take minutes).
    */
   async stream(): Promise<Readable> {
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const client: PoolClient = await pool.connect();
-    const rows = client.query(new QueryStream(TRANSACTIONS_SQL, [0], { batchSize: 1000 }));
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('SET LOCAL statement_timeout = 0');
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    const rows = client.query(new QueryStream(EXPORT_SQL, [], { batchSize: 500 }));
     let released = false;
     const release = (error?: Error) => {
       if (released) return;
       released = true;
       client.release(error);
     };
-    rows.once('end', () => release());
+    rows.once('end', () => {
+      client.query('COMMIT').then(() => release(), (error: Error) => release(error));
+    });
     rows.once('error', (error) => release(error));
-    rows.once('close', () => release());
+    // Closed before its end (the client went away): the connection still holds the open cursor
+    // and transaction, so it is discarded rather than handed to the next request.
+    rows.once('close', () => setImmediate(() => released || rows.readableEnded || release(new Error('export closed before its end'))));
     return rows;
   }
 }
+
+/**
+ * The export's shape of TRANSACTIONS_SQL: the same columns, but entries aggregated along one
+ * merge join of transactions and entries (both read in seq order) instead of a subquery per
+ * transaction, which cost about 10 µs each on a million transactions.
+ */
+const EXPORT_SQL = `
+  SELECT t.seq, t.id, t.kind, t.actor_principal_id, t.occurred_at, t.body, t.content_hash,
+         c.chain_index, c.hash, c.prev_hash,
+         json_agg(json_build_object('account', a.code, 'amount', e.amount::text,
+                                    'currency', e.currency, 'balanceAfter', e.balance_after::text)
+                  ORDER BY e.position) FILTER (WHERE e.position IS NOT NULL) AS entries
+    FROM journal_transactions t
+    LEFT JOIN journal_chain c ON c.transaction_seq = t.seq
+    LEFT JOIN journal_entries e ON e.transaction_seq = t.seq
+    LEFT JOIN ledger_accounts a ON a.id = e.account_id
+   GROUP BY t.seq, c.chain_index
+   ORDER BY t.seq`;
 
 export function toView(row: TransactionRow): JournalTransactionView {
   return {

@@ -16,7 +16,7 @@ import { GENESIS_HASH } from './canonical-body';
  * hashes are compared as hex text; and the chain is read in its own order from its primary key.
  */
 
-const BATCH = 5_000;
+const BATCH = 2000;
 /** Amounts are compared as integers of 10^-SCALE units; an amount with more digits is a doubt. */
 const SCALE = 6;
 const AMOUNT = /^-?\d{1,30}(\.\d{1,6})?$/;
