@@ -86,7 +86,7 @@ export class AppConfig {
   @Transform(toInt)
   @IsInt()
   @Min(0)
-  RATE_LIMIT_PER_MINUTE = 12000;
+  RATE_LIMIT_PER_MINUTE = 60000;
 
   /**
    * The Ed25519 key that signs checkpoints: PKCS#8 PEM or base64 of the 32-byte seed. Unset:
