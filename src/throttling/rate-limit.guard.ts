@@ -1,15 +1,15 @@
-import { ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
+import { AuthService } from '../auth/auth.service';
 
 const BEARER = /^Bearer (\S+)$/;
 
 /**
  * Abuse protection: at most RATE_LIMIT_PER_MINUTE requests per client and minute, over all
- * routes together. A client is its API key when it sends one (hashed: no key is kept in
- * memory), else its IP address. It runs before authentication, so a refused request costs no
- * database query. (A made-up key is a client of its own; keys are 256 random bits, so guessing
- * is hopeless, and each unknown key costs one indexed lookup.)
+ * routes together. A client is its API key when it sends a valid one (hashed: no key is kept in
+ * memory), else its IP address, so a flood of made-up keys shares its address's budget. Keys are
+ * checked through AuthService, whose cache makes the guard's lookup and authentication's one.
  *
  * Counters live in this process, so N instances behind a balancer allow up to N times the limit
  * in all. That is acceptable because this is a guard against floods, not a business rule:
@@ -18,9 +18,11 @@ const BEARER = /^Bearer (\S+)$/;
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  @Inject(AuthService) private readonly auth: AuthService;
+
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     const match = BEARER.exec(req.headers?.authorization ?? '');
-    if (match) return `key:${createHash('sha256').update(match[1]).digest('base64url')}`;
+    if (match && (await this.auth.authenticate(match[1]))) return `key:${createHash('sha256').update(match[1]).digest('base64url')}`;
     return `ip:${req.ip}`;
   }
 

@@ -91,4 +91,18 @@ describe('rate limiting', () => {
     expect(refused.body.statusCode).toBe(429);
     for (let i = 0; i < LIMIT + 2; i++) await t.http().get('/health').expect(200);
   });
+
+  it('counts made-up keys by address: rotating fake keys buys no extra budget', async () => {
+    const fresh = await startTestApp({ RATE_LIMIT_PER_MINUTE: LIMIT });
+    try {
+      const fake = () => `Bearer ael_${Math.random().toString(36).slice(2)}${'x'.repeat(30)}`;
+      for (let i = 0; i < LIMIT; i++) await fresh.http().get('/v1/escrow-accounts').set('Authorization', fake()).expect(401);
+      await fresh.http().get('/v1/escrow-accounts').set('Authorization', fake()).expect(429);
+      // A valid key still has its own budget.
+      const auditor = await fresh.principal('auditor');
+      await fresh.http().get('/v1/escrow-accounts').set(auditor.auth).expect(200);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
