@@ -62,6 +62,11 @@ export function median(values: number[]): number {
 export async function medianOf(rounds: number, round: (i: number) => Promise<LoadResult>): Promise<LoadResult & { rounds: LoadResult[] }> {
   const results: LoadResult[] = [];
   for (let i = 0; i < rounds; i++) results.push(await round(i));
+  return { ...medians(results), rounds: results };
+}
+
+/** The median of each figure over several rounds (counts are summed). */
+export function medians(results: LoadResult[]): LoadResult {
   return {
     rps: median(results.map((r) => r.rps)),
     p50: median(results.map((r) => r.p50)),
@@ -73,7 +78,6 @@ export async function medianOf(rounds: number, round: (i: number) => Promise<Loa
       postgres: results[0].cpu.postgres === null ? null : median(results.map((r) => r.cpu!.postgres!)),
       client: median(results.map((r) => r.cpu!.client)),
     },
-    rounds: results,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Cast } from './cast';
 import { BenchConfig } from './config';
-import { load, LoadResult, median } from './load';
+import { load, LoadResult, medians } from './load';
 
 export interface ReadResults {
   tranches: number;
@@ -16,16 +16,6 @@ export interface ReadResults {
 
 function get(url: string, path: string, connections: number, seconds: number, headers: Record<string, string> = {}) {
   return load({ url, connections, duration: seconds, requests: [{ method: 'GET', path, headers }] });
-}
-
-function medians(results: LoadResult[]): LoadResult {
-  return {
-    rps: median(results.map((r) => r.rps)),
-    p50: median(results.map((r) => r.p50)),
-    p99: median(results.map((r) => r.p99)),
-    ok: results.reduce((s, r) => s + r.ok, 0),
-    failed: results.reduce((s, r) => s + r.failed, 0),
-  };
 }
 
 /** Health, dashboard and one escrow account, round by round so all three see the same machine. */
