@@ -2,17 +2,12 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { ExportFormat } from '../journal-export';
-
-/**
- * Only plain decimal digits become a number; anything else ("1e3", " 5", "0x10", "", a repeated
- * parameter) stays as it came and fails @IsInt, so the client gets a 400 naming the parameter.
- */
-const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value);
+import { toQueryInteger } from '../../common/validation/query-integer';
 
 export class JournalPageQuery {
   @ApiPropertyOptional({ description: 'Return transactions with seq greater than this', default: 0 })
   @IsOptional()
-  @Transform(toInteger)
+  @Transform(toQueryInteger)
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -20,7 +15,7 @@ export class JournalPageQuery {
 
   @ApiPropertyOptional({ default: 100, maximum: 1000 })
   @IsOptional()
-  @Transform(toInteger)
+  @Transform(toQueryInteger)
   @IsInt()
   @Min(1)
   @Max(1000)

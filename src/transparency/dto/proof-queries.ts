@@ -2,13 +2,12 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import { toQueryInteger } from '../../common/validation/query-integer';
 
-/** Query values are strings: accept plain digits only (no "1e3", " 7", "0x10"), then validate. */
-const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value);
-
+/** A non-negative integer query parameter (see toQueryInteger), at least `min`. */
 function Count(min: number) {
   return applyDecorators(
-    Transform(toInteger),
+    Transform(toQueryInteger),
     IsInt({ message: '$property must be an integer' }),
     Min(min, { message: `$property must be at least ${min}` }),
     Max(Number.MAX_SAFE_INTEGER, { message: '$property is too large' }),
