@@ -10,6 +10,9 @@ export interface ReadResults {
   dashboardConditional: LoadResult;
   /** Bytes of one full dashboard answer (no compression). */
   dashboardBytes: number;
+  /** The dashboard for a client that accepts gzip, as browsers do. */
+  dashboardGzip: LoadResult;
+  dashboardGzipBytes: number;
   escrow: LoadResult;
   escrowTranches: number;
 }
@@ -22,23 +25,28 @@ function get(url: string, path: string, connections: number, seconds: number, he
 export async function measureReads(url: string, cast: Cast, config: BenchConfig, tranches: number, escrowTranches: number): Promise<ReadResults> {
   const escrowPath = `/v1/escrow-accounts/${cast.escrows[0]}`;
   const auth = { authorization: cast.auditor.auth };
+  const gzip = { 'accept-encoding': 'gzip' };
   /** The current ETag (a checkpoint or the sealer may move the watermark between rounds). */
-  const currentEtag = async () => {
-    const res = await fetch(`${url}/v1/public/dashboard`);
+  const currentEtag = async (encoding = 'identity') => {
+    const res = await fetch(`${url}/v1/public/dashboard`, { headers: { 'accept-encoding': encoding } });
     if (!res.ok) throw new Error(`GET /v1/public/dashboard answered ${res.status}`);
-    const bytes = (await res.arrayBuffer()).byteLength;
-    return { etag: res.headers.get('etag'), bytes };
+    await res.arrayBuffer();
+    // fetch inflates a gzip body: the bytes on the wire are in content-length.
+    return { etag: res.headers.get('etag'), bytes: Number(res.headers.get('content-length')) };
   };
   const { bytes: dashboardBytes } = await currentEtag();
+  const { bytes: dashboardGzipBytes } = await currentEtag('gzip');
   // Warm-up.
   await get(url, '/health', config.readClients, 1);
   await get(url, '/v1/public/dashboard', config.readClients, 1);
+  await get(url, '/v1/public/dashboard', config.readClients, 1, gzip);
   await get(url, escrowPath, config.readClients, 1, auth);
 
-  const runs = { health: [] as LoadResult[], dashboard: [] as LoadResult[], conditional: [] as LoadResult[], escrow: [] as LoadResult[] };
+  const runs = { health: [] as LoadResult[], dashboard: [] as LoadResult[], gzip: [] as LoadResult[], conditional: [] as LoadResult[], escrow: [] as LoadResult[] };
   for (let r = 0; r < config.rounds; r++) {
     runs.health.push(await get(url, '/health', config.readClients, config.readSeconds));
     runs.dashboard.push(await get(url, '/v1/public/dashboard', config.readClients, config.readSeconds));
+    runs.gzip.push(await get(url, '/v1/public/dashboard', config.readClients, config.readSeconds, gzip));
     const { etag } = await currentEtag();
     runs.conditional.push(etag ? await get(url, '/v1/public/dashboard', config.readClients, config.readSeconds, { 'if-none-match': etag }) : { rps: 0, p50: 0, p99: 0, ok: 0, failed: 0 });
     runs.escrow.push(await get(url, escrowPath, config.readClients, config.readSeconds, auth));
@@ -49,6 +57,8 @@ export async function measureReads(url: string, cast: Cast, config: BenchConfig,
     dashboard: medians(runs.dashboard),
     dashboardConditional: medians(runs.conditional),
     dashboardBytes,
+    dashboardGzip: medians(runs.gzip),
+    dashboardGzipBytes,
     escrow: medians(runs.escrow),
     escrowTranches,
   };

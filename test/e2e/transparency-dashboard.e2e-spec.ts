@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import { gunzipSync } from 'node:zlib';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { CheckpointService } from '../../src/transparency/checkpoints/checkpoint.service';
 import { DashboardService, DashboardView } from '../../src/transparency/dashboard/dashboard.service';
@@ -124,6 +126,22 @@ describe('public dashboard JSON (GET /v1/public/dashboard)', () => {
       } finally {
         build.mockRestore();
       }
+    });
+
+    it('sends the same document gzip-compressed to clients that accept it, identity to the rest', async () => {
+      const identity = await t.http().get('/v1/public/dashboard').set('Accept-Encoding', 'identity').expect(200);
+      expect(identity.headers['content-encoding']).toBeUndefined();
+      expect(identity.headers.vary).toMatch(/accept-encoding/i);
+      // Fastify's inject hands back the bytes as sent (supertest would inflate them).
+      const fastify = t.app.getHttpAdapter().getInstance() as FastifyInstance;
+      const raw = await fastify.inject({ method: 'GET', url: '/v1/public/dashboard', headers: { 'accept-encoding': 'br;q=1, gzip;q=0.5' } });
+      expect(raw.statusCode).toBe(200);
+      expect(raw.headers['content-encoding']).toBe('gzip');
+      expect(raw.headers.etag).toBe(identity.headers.etag);
+      expect(raw.rawPayload.length).toBeLessThan(Number(identity.headers['content-length']));
+      expect(JSON.parse(gunzipSync(raw.rawPayload).toString('utf8'))).toEqual(identity.body);
+      const refused = await t.http().get('/v1/public/dashboard').set('Accept-Encoding', 'gzip;q=0, deflate').expect(200);
+      expect(refused.headers['content-encoding']).toBeUndefined();
     });
 
     it('notices a transaction that commits after a later one (a lower seq arriving late)', async () => {

@@ -3,6 +3,7 @@ import { ApiExcludeEndpoint, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
 import { IatiService } from '../iati/iati.service';
+import { acceptsGzip } from '../public-snapshot/accept-encoding';
 import { matchesEtag, PublicSnapshotService, Watermark } from '../public-snapshot/public-snapshot.service';
 import { DashboardService } from './dashboard.service';
 import { PageAssets } from './page-assets';
@@ -73,12 +74,17 @@ export class PublicController {
     build: Parameters<PublicSnapshotService['document']>[2],
   ): Promise<void> {
     const current: Watermark = await this.snapshots.watermark();
-    void reply.header('cache-control', REVALIDATE);
+    void reply.header('cache-control', REVALIDATE).header('vary', 'accept-encoding');
     if (matchesEtag(request.headers['if-none-match'], this.snapshots.etag(document, current.key))) {
       await reply.header('etag', this.snapshots.etag(document, current.key)).status(304).send();
       return;
     }
     const entry = await this.snapshots.document(document, current, build);
-    await reply.header('etag', this.snapshots.etag(document, entry.key)).header('content-type', contentType).send(entry.body);
+    void reply.header('etag', this.snapshots.etag(document, entry.key)).header('content-type', contentType);
+    if (acceptsGzip(request.headers['accept-encoding'])) {
+      await reply.header('content-encoding', 'gzip').send(await this.snapshots.gzipped(entry));
+    } else {
+      await reply.send(entry.body);
+    }
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { DataSource, EntityManager } from 'typeorm';
 import { inReadOnlySnapshot } from '../../common/transaction/read-only-snapshot';
 
@@ -35,21 +37,27 @@ const HEAD_SQL = `
  */
 const UNSEALED_SQL = `SELECT count(*)::text AS unsealed FROM journal_transactions WHERE (xid, seq) > ($1::xid8, $2::bigint)`;
 
-interface Entry {
+const gzipAsync = promisify(gzip);
+
+/** One document at one watermark: its bytes, and their gzip copy once a client has asked for it. */
+export interface SnapshotDocument {
   key: string;
-  body: string;
+  body: Buffer;
+  gzipped?: Promise<Buffer>;
 }
 
 /**
  * Public documents (dashboard JSON, IATI XML) built from one consistent snapshot and kept in
  * process per watermark: public traffic costs one cheap query per request (and a 304 when the
  * client has the current version); a document is rebuilt only after the ledger moved. Any
- * number of instances agree on ETags, since the key comes from the database alone.
+ * number of instances agree on ETags, since the key comes from the database alone. The cache
+ * holds bytes, and a gzip copy made once per state: a full dashboard is megabytes of JSON
+ * that compresses about tenfold, and compressing it per request would cost more than building it.
  */
 @Injectable()
 export class PublicSnapshotService {
-  private readonly entries = new Map<string, Entry>();
-  private readonly building = new Map<string, Promise<Entry>>();
+  private readonly entries = new Map<string, SnapshotDocument>();
+  private readonly building = new Map<string, Promise<SnapshotDocument>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -82,7 +90,11 @@ export class PublicSnapshotService {
    * The document for the current state: the cached copy when the ledger has not moved since it
    * was built, else built anew in a REPEATABLE READ snapshot (concurrent requests share one build).
    */
-  async document(document: string, current: Watermark, build: (db: EntityManager, at: Watermark) => Promise<string>): Promise<Entry> {
+  async document(
+    document: string,
+    current: Watermark,
+    build: (db: EntityManager, at: Watermark) => Promise<string>,
+  ): Promise<SnapshotDocument> {
     const cached = this.entries.get(document);
     if (cached?.key === current.key) return cached;
     const pendingKey = `${document}@${current.key}`;
@@ -91,7 +103,7 @@ export class PublicSnapshotService {
       pending = inReadOnlySnapshot(this.dataSource, async ({ manager: db }) => {
         // The snapshot may be newer than `current`: key the document by what it was built from.
         const at = await this.watermark(db);
-        return { key: at.key, body: await build(db, at) };
+        return { key: at.key, body: Buffer.from(await build(db, at), 'utf8') };
       })
         .then((entry) => {
           this.entries.set(document, entry);
@@ -101,6 +113,12 @@ export class PublicSnapshotService {
       this.building.set(pendingKey, pending);
     }
     return pending;
+  }
+
+  /** The document's gzip copy, compressed off the event loop once and shared by every request. */
+  gzipped(entry: SnapshotDocument): Promise<Buffer> {
+    entry.gzipped ??= gzipAsync(entry.body);
+    return entry.gzipped;
   }
 }
 
