@@ -7,7 +7,7 @@ import { CheckpointService } from '../../src/transparency/checkpoints/checkpoint
 import { ed25519PublicKey, SignedTreeHead, verifyTreeHead } from '../../src/transparency/checkpoints/signed-tree-head';
 import { KEY_FILE_NAME } from '../../src/transparency/checkpoints/signing-key.service';
 import { consistencyProof, inclusionProof, rootOf, verifyConsistency, verifyInclusion } from '../../src/transparency/merkle/merkle';
-import { MerkleTreeService, STORED_MIN_LEVEL } from '../../src/transparency/merkle/merkle-tree.service';
+import { MerkleTreeService, STORED_MIN_LEVEL, TREE_LOCK } from '../../src/transparency/merkle/merkle-tree.service';
 import { bulkJournalRows, postEvents, randomSeed, sealedLeaves, startTransparencyApp } from '../support/transparency';
 import { TestApp, startTestApp } from '../support/test-app';
 
@@ -252,5 +252,40 @@ describe('several instances on one database', () => {
       await b.close();
       await a.close();
     }
+  });
+});
+
+describe('a proof request while another instance extends the stored tree', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // A small pool: requests that held a connection while they wait would exhaust it.
+    t = await startTransparencyApp({ DB_POOL_SIZE: 4, CHECKPOINT_EVERY_TRANSACTIONS: 1_000_000, CHECKPOINT_INTERVAL_MS: 3_600_000 });
+  });
+  afterAll(() => t.close());
+
+  it('waits without holding a connection, answers 503 TREE_BUSY if the lock stays taken, and 200 once it is free', async () => {
+    await bulkJournalRows(t.dataSource, 100);
+    await t.seal();
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    let proofs: Promise<{ status: number; body: { code?: string } }>[] = [];
+    try {
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
+      expect(await t.app.get(MerkleTreeService).ensureCovers(100, 100)).toBe(false);
+
+      proofs = Array.from({ length: 12 }, (_, i) => t.http().get(`/v1/public/proofs/inclusion?chainIndex=${i}&treeSize=100`).then((r) => r));
+      // Twelve waiting proof requests on a pool of four: health still gets a connection.
+      await t.http().get('/health').expect(200);
+      const answered = await Promise.all(proofs);
+      expect(answered.map((r) => [r.status, r.body.code])).toEqual(Array.from({ length: 12 }, () => [503, 'TREE_BUSY']));
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    const proof = await t.http().get('/v1/public/proofs/inclusion?chainIndex=7&treeSize=100').expect(200);
+    const leaves = await sealedLeaves(t.dataSource);
+    expect(proof.body.path).toEqual(hexes(inclusionProof(7, leaves)));
   });
 });

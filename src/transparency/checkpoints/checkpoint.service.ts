@@ -78,7 +78,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     // Bring the stored tree up to date first, a chunk per transaction, so the signing
     // transaction below stays short even after a long pause.
     const { sealed } = await this.tree.sizes();
-    await this.tree.ensureCovers(sealed);
+    if (!(await this.tree.ensureCovers(sealed, 0))) return undefined; // another instance is at it
 
     return this.dataSource.transaction(async (db) => {
       const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);

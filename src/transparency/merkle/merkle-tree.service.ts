@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   consistencyRanges,
@@ -20,6 +21,23 @@ const BLOCK = 2 ** STORED_MIN_LEVEL;
 const EXTEND_CHUNK = 4096;
 /** Advisory-lock key: one instance at a time extends the stored tree or signs a checkpoint. */
 export const TREE_LOCK = 7_404_003;
+/**
+ * How long a proof request waits for another instance that is extending the stored tree. It
+ * polls with a try-lock between waits, holding no pooled connection, so a burst of anonymous
+ * proof requests cannot tie up the pool behind one long extension.
+ */
+const BUSY_WAIT_MS = 5000;
+const BUSY_POLL_MS = 25;
+
+/** 503: another instance is still extending the stored tree; the proof will be ready shortly. */
+export class TreeBusy extends HttpException {
+  constructor() {
+    super(
+      { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', code: 'TREE_BUSY', message: 'the Merkle tree is being extended, try again shortly' },
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  }
+}
 
 interface Sizes {
   /** Sealed chain length: the largest tree that exists. */
@@ -51,18 +69,25 @@ export class MerkleTreeService {
 
   /**
    * Makes sure the stored tree covers every perfect subtree a tree of `size` leaves needs,
-   * hashing new chain rows as needed. Waits for another instance doing the same.
+   * hashing new chain rows as needed. While another instance holds the lock, polls for up to
+   * `waitMs`; false when it is still busy then.
    */
-  async ensureCovers(size: number): Promise<void> {
+  async ensureCovers(size: number, waitMs = BUSY_WAIT_MS): Promise<boolean> {
     const target = Math.floor(size / BLOCK) * BLOCK;
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const { covered } = await this.sizes();
-      if (covered >= target) return;
-      const progressed = await this.dataSource.transaction(async (db) => {
-        await db.query('SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
-        return (await this.extendOneChunk(db, target)) !== undefined;
+      if (covered >= target) return true;
+      const step = await this.dataSource.transaction(async (db) => {
+        const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);
+        if (!locked) return 'busy';
+        return (await this.extendOneChunk(db, target)) === undefined ? 'complete' : 'extended';
       });
-      if (!progressed) return; // nothing sealed to add (or another instance covered it)
+      if (step === 'complete') return true; // nothing sealed left to add
+      if (step === 'busy') {
+        if (Date.now() >= deadline) return false;
+        await delay(BUSY_POLL_MS);
+      }
     }
   }
 
@@ -202,7 +227,7 @@ export class MerkleTreeService {
 
   /** The leaf hash of `leafIndex` and its audit path in the tree of `treeSize` (≤ the sealed size). */
   async inclusionProof(leafIndex: number, treeSize: number): Promise<{ leafHash: Buffer; path: Buffer[] }> {
-    await this.ensureCovers(treeSize);
+    if (!(await this.ensureCovers(treeSize))) throw new TreeBusy();
     const ranges = inclusionRanges(leafIndex, treeSize);
     const leaf = { level: 0, index: leafIndex };
     const hashes = await this.subtreeHashes(this.dataSource.manager, [...subtreesFor(ranges), leaf]);
@@ -211,7 +236,7 @@ export class MerkleTreeService {
 
   /** PROOF(from, D[to]) over the sealed chain (to ≤ the sealed size). */
   async consistencyProof(from: number, to: number): Promise<Buffer[]> {
-    await this.ensureCovers(to);
+    if (!(await this.ensureCovers(to))) throw new TreeBusy();
     const ranges = consistencyRanges(from, to);
     const hashes = await this.subtreeHashes(this.dataSource.manager, subtreesFor(ranges));
     return rangeHashes(ranges, (s) => hashes.get(subtreeKey(s))!);
