@@ -39,29 +39,49 @@ interface TransactionRow {
   entries: JournalEntryView[] | null;
 }
 
-/** One query shape for paging and export: a transaction, its chain link and its entries. */
-const TRANSACTIONS_SQL = `
+const TRANSACTION_COLUMNS = `
   SELECT t.seq, t.id, t.kind, t.actor_principal_id, t.occurred_at, t.body, t.content_hash,
          c.chain_index, c.hash, c.prev_hash,
          (SELECT json_agg(json_build_object('account', a.code, 'amount', e.amount::text,
                                             'currency', e.currency, 'balanceAfter', e.balance_after::text)
                           ORDER BY e.position)
             FROM journal_entries e JOIN ledger_accounts a ON a.id = e.account_id
-           WHERE e.transaction_seq = t.seq) AS entries
+           WHERE e.transaction_seq = t.seq) AS entries`;
+
+/** One query shape for paging and export: a transaction, its chain link and its entries. */
+const TRANSACTIONS_SQL = `${TRANSACTION_COLUMNS}
     FROM journal_transactions t
     LEFT JOIN journal_chain c ON c.transaction_seq = t.seq
    WHERE t.seq > $1
    ORDER BY t.seq`;
 
+/** The sealed chain from a chain index on, in chain order. */
+const CHAIN_SQL = `${TRANSACTION_COLUMNS}
+    FROM journal_chain c
+    JOIN journal_transactions t ON t.seq = c.transaction_seq
+   WHERE c.chain_index >= $1
+   ORDER BY c.chain_index`;
+
 @Injectable()
 export class JournalReaderService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Keyset paging by seq. */
+  /** Keyset paging by seq: every transaction, sealed or not, in the order seq was assigned. */
   async page(afterSeq: number, limit: number): Promise<{ items: JournalTransactionView[]; nextAfterSeq: number | null }> {
     const rows: TransactionRow[] = await this.dataSource.query(`${TRANSACTIONS_SQL} LIMIT $2`, [afterSeq, limit]);
     const items = rows.map(toView);
     return { items, nextAfterSeq: items.length === limit ? items[items.length - 1].seq : null };
+  }
+
+  /**
+   * Paging by chain index: sealed transactions only, in chain order. Unlike seq, a chain index
+   * is final once given and the chain only grows at its end, so a reader that keeps asking from
+   * `nextFromChainIndex` sees every transaction exactly once, however writers' commits interleave.
+   */
+  async chainPage(fromChainIndex: number, limit: number): Promise<{ items: JournalTransactionView[]; nextFromChainIndex: number }> {
+    const rows: TransactionRow[] = await this.dataSource.query(`${CHAIN_SQL} LIMIT $2`, [fromChainIndex, limit]);
+    const items = rows.map(toView);
+    return { items, nextFromChainIndex: items.length > 0 ? items[items.length - 1].chainIndex! + 1 : fromChainIndex };
   }
 
   async accounts(): Promise<{ code: string; currency: string; balance: string; version: number }[]> {

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { pipeline } from 'node:stream';
 import { Roles } from '../auth/roles.decorator';
+import { InvalidField } from '../common/errors/api-errors';
 import { ExportQuery, JournalPageQuery } from './dto/journal-page.query';
 import { journalFormatter } from './journal-export';
 import { JournalReaderService } from './journal-reader.service';
@@ -20,7 +21,9 @@ export class LedgerController {
 
   @Get('transactions')
   transactions(@Query() query: JournalPageQuery) {
-    return this.journal.page(query.afterSeq, query.limit);
+    if (query.fromChainIndex === undefined) return this.journal.page(query.afterSeq ?? 0, query.limit);
+    if (query.afterSeq !== undefined) throw new InvalidField('fromChainIndex', 'cannot be combined with afterSeq');
+    return this.journal.chainPage(query.fromChainIndex, query.limit);
   }
 
   @Get('accounts')

@@ -5,13 +5,25 @@ import type { ExportFormat } from '../journal-export';
 import { toQueryInteger } from '../../common/validation/query-integer';
 
 export class JournalPageQuery {
-  @ApiPropertyOptional({ description: 'Return transactions with seq greater than this', default: 0 })
+  @ApiPropertyOptional({ description: 'Return transactions with seq greater than this (default 0)' })
   @IsOptional()
   @Transform(toQueryInteger)
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
-  afterSeq = 0;
+  afterSeq?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Instead of afterSeq: return sealed transactions from this chain index on, in chain order, and ' +
+      'nextFromChainIndex to ask for next; a gapless cursor for readers following the ledger live',
+  })
+  @IsOptional()
+  @Transform(toQueryInteger)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  fromChainIndex?: number;
 
   @ApiPropertyOptional({ default: 100, maximum: 1000 })
   @IsOptional()
