@@ -18,14 +18,24 @@ export function processCpuMs(pid: number): number {
   return stat(pid)?.cpuMs ?? 0;
 }
 
-/** CPU time (ms) of the live children of `pid`: for the postmaster, its backends and workers. */
-export function childrenCpuMs(pid: number): number {
-  let total = 0;
+/** CPU time (ms) of each live child of `pid`: for the postmaster, its backends and workers. */
+export function childrenCpuMs(pid: number): Map<number, number> {
+  const children = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const s = stat(Number(entry));
-    if (s?.ppid === pid) total += s.cpuMs;
+    if (s?.ppid === pid) children.set(Number(entry), s.cpuMs);
   }
+  return children;
+}
+
+/**
+ * CPU the children used between two samples: per process, so a child that exits in between
+ * (a backend, an autovacuum worker) loses only its own share instead of making the sum negative.
+ */
+export function childrenCpuDeltaMs(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpuMs] of after) total += cpuMs - (before.get(pid) ?? 0);
   return total;
 }
 

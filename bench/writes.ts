@@ -1,7 +1,7 @@
 import { runBaseline, prepareBaseline } from './baseline';
 import { Cast, escrowOf, readyTranches } from './cast';
 import { BenchConfig } from './config';
-import { childrenCpuMs, postmasterPid, processCpuMs } from './cpu';
+import { childrenCpuDeltaMs, childrenCpuMs, postmasterPid, processCpuMs } from './cpu';
 import { json, load, LoadResult, medianOf } from './load';
 import { RunningService } from './service';
 
@@ -13,18 +13,19 @@ interface CpuMeter {
 /** Runs `work` and adds its CPU per answered request (service, PostgreSQL, this client process). */
 async function metered(meter: CpuMeter, work: (sampleDatabase: () => void) => Promise<LoadResult>): Promise<LoadResult> {
   const service0 = meter.servicePid ? processCpuMs(meter.servicePid) : 0;
-  const postgres0 = meter.postgresPid ? childrenCpuMs(meter.postgresPid) : 0;
-  let postgres1: number | undefined;
+  const postgresSample = () => (meter.postgresPid ? childrenCpuMs(meter.postgresPid) : new Map<number, number>());
+  const postgres0 = postgresSample();
+  let postgres1: Map<number, number> | undefined;
   const client0 = process.cpuUsage();
-  const result = await work(() => (postgres1 = meter.postgresPid ? childrenCpuMs(meter.postgresPid) : 0));
+  const result = await work(() => (postgres1 = postgresSample()));
   const client = process.cpuUsage(client0);
-  postgres1 ??= meter.postgresPid ? childrenCpuMs(meter.postgresPid) : 0;
+  postgres1 ??= postgresSample();
   const per = (ms: number) => (result.ok > 0 ? (ms * 1000) / result.ok : 0);
   return {
     ...result,
     cpu: {
       service: meter.servicePid ? per(processCpuMs(meter.servicePid) - service0) : null,
-      postgres: meter.postgresPid ? per(postgres1 - postgres0) : null,
+      postgres: meter.postgresPid ? per(childrenCpuDeltaMs(postgres0, postgres1)) : null,
       client: per((client.user + client.system) / 1000),
     },
   };
