@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { generateApiKey, hashApiKey } from '../src/auth/api-key';
 import { OrganizationType, Role } from '../src/auth/principal';
+import { FIND_OR_CREATE_ORGANIZATION_SQL } from '../src/auth/principals.repository';
 
 export interface BenchPrincipal {
   id: string;
@@ -14,11 +15,7 @@ export interface BenchPrincipal {
  * only the SHA-256 of each key is stored, exactly as AuthService stores it.
  */
 export async function createPrincipal(client: Client, role: Role, organization: string, type: OrganizationType = role): Promise<BenchPrincipal> {
-  const { rows: [org] } = await client.query(
-    `INSERT INTO organizations (name, type) VALUES ($1, $2)
-     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-    [organization, type],
-  );
+  const { rows: [org] } = await client.query(FIND_OR_CREATE_ORGANIZATION_SQL, [organization, type]);
   const apiKey = generateApiKey();
   const { rows: [principal] } = await client.query(
     `INSERT INTO principals (name, role, organization_id, api_key_hash) VALUES ($1, $2, $3, $4) RETURNING id`,

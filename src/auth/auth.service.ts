@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { NotFound } from '../common/errors/api-errors';
@@ -37,9 +37,6 @@ export class AuthService {
   }
 
   async createOrganization(name: string, type: OrganizationType): Promise<Organization> {
-    if (await this.principals.findOrganizationByName(this.tx.manager, name)) {
-      throw new ConflictException({ code: 'INVALID_STATE', message: `an organization named "${name}" already exists` });
-    }
     return this.principals.insertOrganization(this.tx.manager, name, type);
   }
 
@@ -57,9 +54,8 @@ export class AuthService {
 
   /** For the first admin (CLI): the organization is found by name or created with the role's type. */
   async createPrincipalInOrganizationNamed(name: string, role: Role, organizationName: string): Promise<IssuedPrincipal> {
-    const organization =
-      (await this.principals.findOrganizationByName(this.tx.manager, organizationName)) ??
-      (await this.principals.insertOrganization(this.tx.manager, organizationName, ORGANIZATION_TYPE_OF_ROLE[role]));
+    const type = ORGANIZATION_TYPE_OF_ROLE[role];
+    const organization = await this.principals.findOrCreateOrganizationNamed(this.tx.manager, organizationName, type);
     return this.createPrincipal(name, role, organization.id);
   }
 

@@ -2,6 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OrganizationType, Principal, Role } from './principal';
 
+/** First key of the two-key advisory lock on an organization name (the second is its hash). */
+const ORGANIZATION_NAME_LOCK = 7_404_010;
+
+/** $1 name, $2 type: the oldest organization of that name, else a new one. Shared with bench and tests. */
+export const FIND_OR_CREATE_ORGANIZATION_SQL = `
+  WITH found AS (SELECT id, name, type FROM organizations WHERE name = $1 ORDER BY created_at, id LIMIT 1),
+       created AS (INSERT INTO organizations (name, type) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM found)
+                   RETURNING id, name, type)
+  SELECT id, name, type FROM found UNION ALL SELECT id, name, type FROM created`;
+
 export interface Organization {
   id: string;
   name: string;
@@ -32,8 +42,14 @@ export class PrincipalsRepository {
     return row;
   }
 
-  async findOrganizationByName(db: EntityManager, name: string): Promise<Organization | undefined> {
-    const [row] = await db.query(`SELECT id, name, type FROM organizations WHERE name = $1`, [name]);
+  /**
+   * The oldest organization of this name, or a new one of this type, under an advisory lock on
+   * the name held until the caller's transaction ends: no unique constraint serializes it, since
+   * names are not unique (ids are).
+   */
+  async findOrCreateOrganizationNamed(db: EntityManager, name: string, type: OrganizationType): Promise<Organization> {
+    await db.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, [ORGANIZATION_NAME_LOCK, name]);
+    const [row] = await db.query(FIND_OR_CREATE_ORGANIZATION_SQL, [name, type]);
     return row;
   }
 

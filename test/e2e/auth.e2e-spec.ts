@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { AuthService } from '../../src/auth/auth.service';
+import { TransactionContext } from '../../src/common/transaction/transaction-context';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 
 describe('authentication and principals', () => {
@@ -80,14 +82,29 @@ describe('authentication and principals', () => {
     await t.http().get('/v1/ledger/accounts').set('Authorization', `bearer ${auditor.apiKey}`).expect(200);
   });
 
-  it('answers 404 for an unknown organization and 409 for a duplicate name', async () => {
+  it('answers 404 for an unknown organization', async () => {
     await t.http()
       .post('/v1/principals')
       .set(admin.auth)
       .send({ name: 'Eve', role: 'donor', organizationId: '00000000-0000-4000-8000-000000000000' })
       .expect(404);
-    const res = await t.http().post('/v1/organizations').set(admin.auth).send({ name: 'Escrow Office', type: 'admin' }).expect(409);
-    expect(res.body.code).toBe('INVALID_STATE');
+  });
+
+  it('finds or creates the organization the CLI names once, however many ask at the same moment', async () => {
+    const auth = t.app.get(AuthService);
+    const transactions = t.app.get(TransactionContext);
+    const issued = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => transactions.run(() => auth.createPrincipalInOrganizationNamed(`donor ${i}`, 'donor', 'Harbour Relief'))),
+    );
+    expect(new Set(issued.map((p) => p.organizationId)).size).toBe(1);
+  });
+
+  it('identifies organizations by id: a second one of the same name is created as its own (201)', async () => {
+    const create = () => t.http().post('/v1/organizations').set(admin.auth).send({ name: 'Red Crescent', type: 'recipient' }).expect(201);
+    const first = (await create()).body;
+    const second = (await create()).body;
+    expect(second).toEqual({ id: expect.any(String), name: 'Red Crescent', type: 'recipient' });
+    expect(second.id).not.toBe(first.id);
   });
 
   it('revokes a principal: its key stops working at once', async () => {

@@ -40,6 +40,11 @@ describe('command line (dist/cli.js, built by pretest)', () => {
     try {
       const res = await t.http().post('/v1/organizations').set('Authorization', `Bearer ${ada.apiKey}`).send({ name: 'Relief Fund', type: 'donor' });
       expect(res.status).toBe(201);
+      // Names are not unique (ids are): --org names the oldest organization of that name.
+      const namesake = await t.http().post('/v1/organizations').set('Authorization', `Bearer ${ada.apiKey}`).send({ name: 'Escrow Office', type: 'admin' });
+      expect(namesake.status).toBe(201);
+      const third = JSON.parse(cli(['principal:create', '--name', 'Hedy', '--role', 'admin', '--org', 'Escrow Office'], { DATABASE_URL: url }).stdout);
+      expect(third.organizationId).toBe(ada.organizationId);
     } finally {
       await t.close();
     }

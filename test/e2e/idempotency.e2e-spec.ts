@@ -99,8 +99,10 @@ describe('Idempotency-Key on POST', () => {
     // Each replays its own.
     expect((await create(admin, 'shared-key', mine).expect(201)).body).toEqual(a.body);
     expect((await create(otherAdmin, 'shared-key', theirs).expect(201)).body).toEqual(b.body);
-    // And the same body under the same key from another principal is a new request (here: a duplicate name).
-    await create(otherAdmin, 'yet-another-key', mine).expect(409);
+    // And the same body from another principal is a new request: a second organization.
+    const again = await create(otherAdmin, 'mine-too', mine).expect(201);
+    expect(again.body.id).not.toBe(a.body.id);
+    expect(await organizationsNamed(mine.name)).toBe(2);
   });
 
   it('10 concurrent duplicates: exactly one effect, and all get the same response', async () => {
@@ -126,14 +128,14 @@ describe('Idempotency-Key on POST', () => {
   });
 
   it('a request that failed leaves no key behind: fixed and sent again, it takes effect', async () => {
-    const name = uniqueName();
-    await create(admin, undefined, { name, type: 'donor' }).expect(201);
-    // A duplicate name fails with 409 and rolls back, its key included.
-    await create(admin, 'after-failure', { name, type: 'donor' }).expect(409);
+    const principal = (key: string, organizationId: string) =>
+      t.http().post('/v1/principals').set(admin.auth).set('Idempotency-Key', key).send({ name: 'Dana', role: 'donor', organizationId });
+    // An unknown organization fails with 404 after the key was claimed, and rolls back, key included.
+    await principal('after-failure', '00000000-0000-4000-8000-000000000000').expect(404);
     const [{ n: stored }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key_hash = sha256(convert_to('after-failure', 'UTF8'))`);
     expect(stored).toBe(0);
-    const fixed = { name: uniqueName(), type: 'donor' };
-    await create(admin, 'after-failure', fixed).expect(201);
+    const org = await create(admin, undefined, { name: uniqueName(), type: 'donor' }).expect(201);
+    await principal('after-failure', org.body.id).expect(201);
     // Invalid input (400) does not claim the key either.
     await create(admin, 'after-400', { name: '', type: 'donor' }).expect(400);
     await create(admin, 'after-400', { name: uniqueName(), type: 'donor' }).expect(201);
@@ -141,8 +143,10 @@ describe('Idempotency-Key on POST', () => {
 
   it('without a key, each request is its own', async () => {
     const body = { name: uniqueName(), type: 'donor' };
-    await create(admin, undefined, body).expect(201);
-    await create(admin, undefined, body).expect(409);
+    const first = await create(admin, undefined, body).expect(201);
+    const second = await create(admin, undefined, body).expect(201);
+    expect(second.body.id).not.toBe(first.body.id);
+    expect(await organizationsNamed(body.name)).toBe(2);
   });
 
   it.each([

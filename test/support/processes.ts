@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { generateApiKey, hashApiKey } from '../../src/auth/api-key';
 import { OrganizationType, Role } from '../../src/auth/principal';
+import { FIND_OR_CREATE_ORGANIZATION_SQL } from '../../src/auth/principals.repository';
 
 /**
  * The built service: dist/main.js (built by `npm test`'s pretest, what CI runs), or the build
@@ -80,10 +81,7 @@ export async function insertPrincipal(databaseUrl: string, role: Role, organizat
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows: [org] } = await client.query(
-      `INSERT INTO organizations (name, type) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-      [organization, type],
-    );
+    const { rows: [org] } = await client.query(FIND_OR_CREATE_ORGANIZATION_SQL, [organization, type]);
     const apiKey = generateApiKey();
     const { rows: [principal] } = await client.query(
       `INSERT INTO principals (name, role, organization_id, api_key_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
