@@ -36,6 +36,13 @@ describe('error shape, validation and health', () => {
     expect(res.body.statusCode).toBe(400);
   });
 
+  it('reads an empty body labelled JSON as no body: an action without input succeeds, a DTO names what is missing', async () => {
+    const monitor = await t.principal('monitor');
+    await t.http().post(`/v1/principals/${monitor.id}/revoke`).set(admin.auth).set('content-type', 'application/json').send('').expect(204);
+    const res = await t.http().post('/v1/organizations').set(admin.auth).set('content-type', 'application/json').send('').expect(400);
+    expect(res.body.fields).toEqual(expect.arrayContaining(['name', 'type']));
+  });
+
   it('answers a wrong content type with 415 and a body over the limit with 413', async () => {
     const wrongType = await t.http().post('/v1/organizations').set(admin.auth).set('content-type', 'text/plain').send('name=A').expect(415);
     expect(wrongType.body.statusCode).toBe(415);

@@ -25,11 +25,14 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 /**
  * Fastify's own JSON parser (prototype-poisoning checks included), plus a nesting limit.
  * Replaces the parser Nest registers at init, so it must run after `app.init()`.
+ * An empty body labelled JSON is read as no body (many HTTP clients label every request so):
+ * actions without input accept it, and a DTO then names the fields it misses.
  */
 export function useStrictJsonParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') return done(null, undefined);
     parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return done(new JsonTooDeep(), undefined);
