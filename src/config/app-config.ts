@@ -105,7 +105,7 @@ export class AppConfig {
   @Transform(toInt)
   @IsInt()
   @Min(0)
-  CHECKPOINT_INTERVAL_MS = 10000;
+  CHECKPOINT_INTERVAL_MS = 1000;
 
   /** The IATI organisation identifier, name and type code of the body publishing the IATI file. */
   @Matches(/^\S{1,100}$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier without spaces' })
