@@ -5,7 +5,7 @@ import { canonicalJson, chainHash, GENESIS_HASH, sha256 } from '../../src/ledger
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { SealerService } from '../../src/ledger/sealer.service';
 import { createTestDatabase, superuserClient } from '../support/database';
-import { accounts, ledgerServices, moveEvent, openDataSource, postInTransaction } from '../support/ledger';
+import { accounts, ledgerServices, moveEvent, openDataSource, postInTransaction, sealExpecting } from '../support/ledger';
 
 interface ChainRow {
   chain_index: string;
@@ -119,7 +119,7 @@ describe('SealerService: sequence, then seal', () => {
       const late = await ledger.post(slow.manager, { kind: 'escrow_closed', actorPrincipalId: null });
       expect(Number(late.seq)).toBeGreaterThan(Number(fast.seq));
       await slow.commitTransaction();
-      expect(await sealer.sealPending()).toBe(2);
+      expect(await sealExpecting(sealer, 2)).toBe(2);
       const tail: { transaction_seq: string }[] = await db.query(
         `SELECT transaction_seq FROM journal_chain WHERE chain_index >= $1 ORDER BY chain_index`,
         [before],
@@ -142,7 +142,7 @@ describe('SealerService: sequence, then seal', () => {
       await elsewhere.query('BEGIN');
       await elsewhere.query('SELECT pg_current_xact_id()');
       await postInTransaction(db, { kind: 'escrow_opened', actorPrincipalId: null });
-      expect(await sealer.sealPending()).toBe(1);
+      expect(await sealExpecting(sealer, 1)).toBe(1);
     } finally {
       await elsewhere.query('ROLLBACK');
       await elsewhere.end();
@@ -169,11 +169,11 @@ describe('SealerService: sequence, then seal', () => {
         );
       }
       const { sealer, verifier } = ledgerServices(fresh);
-      expect(await sealer.sealPending()).toBe(6);
+      expect(await sealExpecting(sealer, 6)).toBe(6);
       const chain: { xid: string }[] = await fresh.query(`SELECT xid::text AS xid FROM journal_chain ORDER BY chain_index`);
       expect(chain.map((r) => r.xid)).toEqual(['9', '10', '11', '99', '100', '101']);
       await postInTransaction(fresh, { kind: 'escrow_closed', actorPrincipalId: null });
-      expect(await sealer.sealPending()).toBe(1);
+      expect(await sealExpecting(sealer, 1)).toBe(1);
       expect(await verifier.verify()).toMatchObject({ ok: true, sealed: 7 });
       await expectOneGapFreeChain(fresh);
     } finally {
@@ -191,7 +191,7 @@ describe('SealerService: sequence, then seal', () => {
       await holder.query(`SELECT pg_advisory_lock($1)`, [key]);
       expect(await sealer.sealPending()).toBe(0);
       await holder.query(`SELECT pg_advisory_unlock($1)`, [key]);
-      expect(await sealer.sealPending()).toBe(1);
+      expect(await sealExpecting(sealer, 1)).toBe(1);
     } finally {
       await holder.release();
     }
@@ -222,6 +222,6 @@ describe('SealerService: sequence, then seal', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(await db.query(`SELECT 1 FROM journal_chain WHERE transaction_seq = $1`, [posted.seq])).toEqual([]);
     await quiet.onApplicationShutdown();
-    expect(await quiet.sealPending()).toBe(1);
+    expect(await sealExpecting(quiet, 1)).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { Money } from '../../src/common/money/money';
 import { cursorBatches } from '../../src/ledger/cursor';
 import { VerificationResult } from '../../src/ledger/verify.service';
 import { createTestDatabase } from '../support/database';
-import { accounts, ledgerServices, moveEvent, openDataSource, postInTransaction, runCli, sql, tamper } from '../support/ledger';
+import { accounts, ledgerServices, moveEvent, openDataSource, postInTransaction, runCli, sealExpecting, sql, tamper } from '../support/ledger';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -23,7 +23,7 @@ async function journal(): Promise<{ url: string; verify: () => Promise<Verificat
     await postInTransaction(db, moveEvent(accounts.donor(2, 'EUR'), accounts.escrow(2, 'EUR'), '50'));
     await postInTransaction(db, moveEvent(accounts.tranche(1), accounts.recipient(1), '40', 'release_approved'));
     await postInTransaction(db, { kind: 'escrow_opened', actorPrincipalId: null });
-    expect(await sealer.sealPending()).toBe(6);
+    expect(await sealExpecting(sealer, 6)).toBe(6);
     await postInTransaction(db, moveEvent(accounts.donor(1), accounts.escrow(1), '5'));
   } finally {
     await db.destroy();
