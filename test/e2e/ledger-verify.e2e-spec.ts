@@ -61,6 +61,24 @@ describe('ledger verification', () => {
     }
   });
 
+  it('runs one verification for requests that arrive while it runs, and a new one after', async () => {
+    const { url } = await journal();
+    const source = await openDataSource(url, 2);
+    try {
+      const { verifier } = ledgerServices(source);
+      const runs = jest.spyOn(verifier, 'verifyIn');
+      const together = await Promise.all([verifier.verify(), verifier.verify(), verifier.verify()]);
+      expect(runs).toHaveBeenCalledTimes(1);
+      expect(together[1]).toBe(together[0]);
+      expect(together[2]).toBe(together[0]);
+      await postInTransaction(source, { kind: 'escrow_opened', actorPrincipalId: null });
+      expect(await verifier.verify()).toMatchObject({ ok: true, transactions: 8 });
+      expect(runs).toHaveBeenCalledTimes(2);
+    } finally {
+      await source.destroy();
+    }
+  });
+
   it('reads through a server-side cursor in batches, and closes it when the reader stops early', async () => {
     const { url } = await journal();
     const db = await openDataSource(url, 1);
