@@ -8,7 +8,8 @@ const ORGANIZATION_NAME_LOCK = 7_404_010;
 /** $1 name, $2 type: the oldest organization of that name, else a new one. Shared with bench and tests. */
 export const FIND_OR_CREATE_ORGANIZATION_SQL = `
   WITH found AS (SELECT id, name, type FROM organizations WHERE name = $1 ORDER BY created_at, id LIMIT 1),
-       created AS (INSERT INTO organizations (name, type) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM found)
+       created AS (INSERT INTO organizations (name, type, created_at)
+                   SELECT $1, $2, clock_timestamp() WHERE NOT EXISTS (SELECT 1 FROM found)
                    RETURNING id, name, type)
   SELECT id, name, type FROM found UNION ALL SELECT id, name, type FROM created`;
 
@@ -29,9 +30,11 @@ interface PrincipalRow {
 /** SQL for organizations and principals; every method takes the executor to run on. */
 @Injectable()
 export class PrincipalsRepository {
+  /** A new organization; same-named ones are ordered by when they were made (see lockName). */
   async insertOrganization(db: EntityManager, name: string, type: OrganizationType): Promise<Organization> {
+    await this.lockName(db, name);
     const [row] = await db.query(
-      `INSERT INTO organizations (name, type) VALUES ($1, $2) RETURNING id, name, type`,
+      `INSERT INTO organizations (name, type, created_at) VALUES ($1, $2, clock_timestamp()) RETURNING id, name, type`,
       [name, type],
     );
     return row;
@@ -42,15 +45,21 @@ export class PrincipalsRepository {
     return row;
   }
 
-  /**
-   * The oldest organization of this name, or a new one of this type, under an advisory lock on
-   * the name held until the caller's transaction ends: no unique constraint serializes it, since
-   * names are not unique (ids are).
-   */
+  /** The oldest organization of this name, or a new one of this type. */
   async findOrCreateOrganizationNamed(db: EntityManager, name: string, type: OrganizationType): Promise<Organization> {
-    await db.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, [ORGANIZATION_NAME_LOCK, name]);
+    await this.lockName(db, name);
     const [row] = await db.query(FIND_OR_CREATE_ORGANIZATION_SQL, [name, type]);
     return row;
+  }
+
+  /**
+   * Names are not unique (ids are), so no constraint serializes "find or create by name". Every
+   * creation takes this lock until its transaction ends and stamps the time after taking it:
+   * same-named organizations are then created, committed and dated in one order, and "the
+   * oldest of this name" is the same answer for everyone.
+   */
+  private async lockName(db: EntityManager, name: string): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, [ORGANIZATION_NAME_LOCK, name]);
   }
 
   async insertPrincipal(db: EntityManager, name: string, role: Role, organizationId: string, keyHash: Buffer): Promise<Principal> {

@@ -68,13 +68,12 @@ export class JournalReaderService {
 
   /**
    * Keyset paging by seq: every transaction, sealed or not, in the order seq was assigned.
-   * `nextAfterSeq` is the last seq of the page, and null only for an empty page: a client that
-   * stops at null and one that stops at an empty page both read everything and then stop.
+   * `nextAfterSeq` is null once a page comes back short: there is nothing more for now.
    */
   async page(afterSeq: number, limit: number): Promise<{ items: JournalTransactionView[]; nextAfterSeq: number | null }> {
     const rows: TransactionRow[] = await this.dataSource.query(`${TRANSACTIONS_SQL} LIMIT $2`, [afterSeq, limit]);
     const items = rows.map(toView);
-    return { items, nextAfterSeq: items.length > 0 ? items[items.length - 1].seq : null };
+    return { items, nextAfterSeq: items.length === limit ? items[items.length - 1].seq : null };
   }
 
   /**

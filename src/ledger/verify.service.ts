@@ -75,20 +75,32 @@ interface DerivedAccount {
 @Injectable()
 export class VerifyService {
   private running?: Promise<VerificationResult>;
+  private next?: Promise<VerificationResult>;
 
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Verifies the whole journal in a read-only snapshot of its own. On a long journal that is
-   * seconds of CPU, so requests arriving while one runs in this process share its result (the
-   * state moments before they asked; the result names how many transactions it covered)
-   * rather than each starting another.
+   * Verifies the whole journal in a read-only snapshot of its own, taken after the call. On a
+   * long journal that is seconds of CPU, so this process runs one at a time: calls arriving
+   * while one runs share the next run, which starts when it ends (never an older snapshot).
    */
   verify(): Promise<VerificationResult> {
-    this.running ??= inReadOnlySnapshot(this.dataSource, (runner) => this.verifyIn(runner)).finally(() => {
-      this.running = undefined;
+    if (!this.running) return this.start();
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.start();
+      });
+    return this.next;
+  }
+
+  private start(): Promise<VerificationResult> {
+    const run = inReadOnlySnapshot(this.dataSource, (runner) => this.verifyIn(runner)).finally(() => {
+      if (this.running === run) this.running = undefined;
     });
-    return this.running;
+    this.running = run;
+    return run;
   }
 
   /**

@@ -61,18 +61,33 @@ describe('ledger verification', () => {
     }
   });
 
-  it('runs one verification for requests that arrive while it runs, and a new one after', async () => {
+  it('runs one verification at a time: calls during a run share the next, which sees what they wrote', async () => {
     const { url } = await journal();
-    const source = await openDataSource(url, 2);
+    const source = await openDataSource(url, 3);
     try {
       const { verifier } = ledgerServices(source);
-      const runs = jest.spyOn(verifier, 'verifyIn');
-      const together = await Promise.all([verifier.verify(), verifier.verify(), verifier.verify()]);
-      expect(runs).toHaveBeenCalledTimes(1);
-      expect(together[1]).toBe(together[0]);
-      expect(together[2]).toBe(together[0]);
+      const verifyIn = verifier.verifyIn.bind(verifier);
+      let release!: () => void;
+      let pinned!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const snapshotTaken = new Promise<void>((resolve) => (pinned = resolve));
+      // The first run takes its snapshot, then stays open until the test lets it finish.
+      const runs = jest.spyOn(verifier, 'verifyIn').mockImplementationOnce(async (runner) => {
+        await runner.query('SELECT 1');
+        pinned();
+        await held;
+        return verifyIn(runner);
+      });
+      const first = verifier.verify();
+      await snapshotTaken;
       await postInTransaction(source, { kind: 'escrow_opened', actorPrincipalId: null });
-      expect(await verifier.verify()).toMatchObject({ ok: true, transactions: 8 });
+      const during = [verifier.verify(), verifier.verify()];
+      release();
+      const [a, b] = await Promise.all(during);
+      // Asked after the write: both answers include it, from one shared run after the first.
+      expect(b).toBe(a);
+      expect(a).toMatchObject({ ok: true, transactions: 8 });
+      expect(await first).toMatchObject({ ok: true, transactions: 7 }); // its snapshot predates the write
       expect(runs).toHaveBeenCalledTimes(2);
     } finally {
       await source.destroy();

@@ -63,7 +63,7 @@ export interface Story {
  * and the IATI file show: deposits from two donors, tranches released, pending release,
  * allocated with met / blocked / pending benchmarks, cancelled; a suspended account; a closed
  * account with a refund. Names carry characters that need escaping in HTML and XML. Needs a
- * fresh database (organization names are unique).
+ * fresh database.
  */
 export async function seedStory(t: TestApp): Promise<Story> {
   const admin = await t.principal('admin', 'Escrow Office');

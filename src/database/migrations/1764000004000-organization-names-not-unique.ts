@@ -16,6 +16,7 @@ export class OrganizationNamesNotUnique1764000004000 implements MigrationInterfa
     `);
   }
 
+  /** Fails, changing nothing, once two organizations share a name: rename one first. */
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP INDEX organizations_name;

@@ -22,8 +22,8 @@ const EXTEND_CHUNK = 4096;
 /** Advisory-lock key: one instance at a time extends the stored tree or signs a checkpoint. */
 export const TREE_LOCK = 7_404_003;
 /**
- * How long a proof request waits for another instance that is extending the stored tree. It
- * polls with a try-lock between waits, holding no pooled connection, so a burst of anonymous
+ * How long a proof request waits, with no progress, for whoever is extending the stored tree.
+ * It polls with a try-lock between waits, holding no pooled connection, so a burst of anonymous
  * proof requests cannot tie up the pool behind one long extension.
  */
 const BUSY_WAIT_MS = 5000;
@@ -69,15 +69,19 @@ export class MerkleTreeService {
 
   /**
    * Makes sure the stored tree covers every perfect subtree a tree of `size` leaves needs,
-   * hashing new chain rows as needed. While another instance holds the lock, polls for up to
-   * `waitMs`; false when it is still busy then.
+   * hashing new chain rows as needed. While someone else holds the lock (another instance, the
+   * checkpoint producer, another proof request), polls; false once `waitMs` passed with no
+   * progress.
    */
   async ensureCovers(size: number, waitMs = BUSY_WAIT_MS): Promise<boolean> {
     const target = Math.floor(size / BLOCK) * BLOCK;
-    const deadline = Date.now() + waitMs;
+    let deadline = Date.now() + waitMs;
+    let seen = -1;
     for (;;) {
       const { covered } = await this.sizes();
       if (covered >= target) return true;
+      // Whoever holds the lock is extending the tree: wait as long as it makes progress.
+      if (covered > seen) [seen, deadline] = [covered, Date.now() + waitMs];
       const step = await this.dataSource.transaction(async (db) => {
         const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);
         if (!locked) return 'busy';
