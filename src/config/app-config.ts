@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
@@ -7,15 +8,18 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** An integer setting from `min` (to `max`): the environment gives it as text. */
+function EnvInteger(min: number, max?: number): PropertyDecorator {
+  const rules = [Transform(toInt), IsInt(), Min(min)];
+  return applyDecorators(...(max === undefined ? rules : [...rules, Max(max)]));
+}
+
 /**
  * Every setting the service reads from its environment, validated once at start-up:
  * a wrong value stops the process with a message that names the variable.
  */
 export class AppConfig {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @EnvInteger(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -35,57 +39,39 @@ export class AppConfig {
   DATA_DIR = './.data';
 
   /** Port of the embedded PostgreSQL (only used when DATABASE_URL is unset). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(65535)
+  @EnvInteger(1024, 65535)
   EMBEDDED_PG_PORT = 54329;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @EnvInteger(1, 500)
   DB_POOL_SIZE = 20;
 
   /** Fail a database statement that runs longer than this, rather than hang a request. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @EnvInteger(100)
   DB_STATEMENT_TIMEOUT_MS = 15000;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
   /** How often the sealer appends committed journal transactions to the hash chain. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInteger(0)
   SEALER_INTERVAL_MS = 200;
 
   /** How long an API key stays cached in process after a lookup. Revocation clears it. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInteger(0)
   AUTH_CACHE_TTL_MS = 10000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @EnvInteger(1024)
   BODY_LIMIT_BYTES = 64 * 1024;
 
   /** How long an Idempotency-Key is remembered; older keys are swept hourly. 0: kept forever. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInteger(0)
   IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
   /**
    * Requests per minute one client (API key, or IP address without one) may make, all routes
    * together; then 429 until the minute is over. Abuse protection, generous by default. 0: off.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInteger(0)
   RATE_LIMIT_PER_MINUTE = 60000;
 
   /**
@@ -96,15 +82,11 @@ export class AppConfig {
   CHECKPOINT_PRIVATE_KEY = '';
 
   /** Sign a checkpoint once this many transactions were sealed since the last one… */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @EnvInteger(1)
   CHECKPOINT_EVERY_TRANSACTIONS = 1000;
 
   /** …or once this long has passed since it with anything new sealed. 0: no background checkpoints. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInteger(0)
   CHECKPOINT_INTERVAL_MS = 1000;
 
   /** The IATI organisation identifier, name and type code of the body publishing the IATI file. */

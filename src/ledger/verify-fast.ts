@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { GENESIS_HASH } from './canonical-body';
+import { parseStoredBody, storedPosting } from './stored-body';
 
 /**
  * The fast path of VerifyService: the same checks, made for a sound journal and a million
@@ -140,21 +141,6 @@ async function readAccounts(client: PoolClient): Promise<Map<string, Account> | 
   return accounts;
 }
 
-interface Body {
-  id?: unknown;
-  kind?: unknown;
-  actorPrincipalId?: unknown;
-  escrowAccountId?: unknown;
-  occurredAt?: unknown;
-  postings?: unknown;
-}
-
-interface BodyPosting {
-  account?: unknown;
-  currency?: unknown;
-  amount?: unknown;
-}
-
 /** Every transaction in seq order against its entries; the count, or undefined on any doubt. */
 async function checkTransactions(client: PoolClient, accounts: Map<string, Account>): Promise<number | undefined> {
   const transactions = await Cursor.open(
@@ -177,27 +163,22 @@ async function checkTransactions(client: PoolClient, accounts: Map<string, Accou
       count++;
       const [seq, id, kind, actor, escrow, occurredAt, text, contentHash] = tx;
       if (contentHash !== '\\x' + hash('sha256', text, 'hex')) return undefined;
-      let body: Body;
-      try {
-        body = JSON.parse(text) as Body;
-      } catch {
-        return undefined;
-      }
+      const body = parseStoredBody(text);
       if (
-        body === null || typeof body !== 'object' ||
+        !body ||
         body.id !== id || body.kind !== kind ||
         (body.actorPrincipalId ?? null) !== actor || (body.escrowAccountId ?? null) !== escrow ||
         pgTimestamp(body.occurredAt) !== occurredAt
       ) {
         return undefined;
       }
-      const postings = (body.postings ?? []) as BodyPosting[];
+      const postings = body.postings ?? [];
       if (!Array.isArray(postings)) return undefined;
       sums.clear();
       let position = 0;
       // Entries are ordered like the transactions; any entry of an earlier seq is an orphan.
       while (entry && entry[0] === seq) {
-        const posting = postings[position];
+        const posting = storedPosting(postings[position]);
         position++;
         const [, entryPosition, accountId, amountText, currency, balanceAfterText] = entry;
         const account = accounts.get(accountId);

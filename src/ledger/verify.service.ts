@@ -5,7 +5,11 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { inReadOnlySnapshot } from '../common/transaction/read-only-snapshot';
 import { chainHash, GENESIS_HASH, sha256 } from './canonical-body';
 import { cursorBatches } from './cursor';
+import { parseStoredBody, storedPosting } from './stored-body';
 import { verifySoundJournal } from './verify-fast';
+
+/** How a body writes a posting's amount (Money#toString): anything else is no amount. */
+const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export interface VerificationResult {
   ok: boolean;
@@ -48,14 +52,6 @@ interface Problem {
   problem: string;
 }
 
-interface Body {
-  id?: unknown;
-  kind?: unknown;
-  actorPrincipalId?: unknown;
-  escrowAccountId?: unknown;
-  occurredAt?: unknown;
-  postings?: { account: string; currency: string; amount: string }[];
-}
 
 /** What the entries say about one account: its running balance and where it last changed. */
 interface DerivedAccount {
@@ -288,12 +284,8 @@ export class VerifyService {
 /** One transaction's checks; returns the problem, or undefined when it is sound. */
 function checkTransaction(row: EntryRow, entries: EntryRow[], accounts: Map<string, DerivedAccount>): string | undefined {
   if (!sha256(row.body).equals(row.content_hash)) return 'content hash does not match the stored body';
-  let body: Body;
-  try {
-    body = JSON.parse(row.body) as Body;
-  } catch {
-    return 'stored body is not JSON';
-  }
+  const body = parseStoredBody(row.body);
+  if (!body) return 'stored body is not a JSON object';
   // The columns the API shows must say what the hashed body says.
   if (
     body.id !== row.id ||
@@ -305,16 +297,24 @@ function checkTransaction(row: EntryRow, entries: EntryRow[], accounts: Map<stri
     return 'the row\'s id, kind, actor, escrow account or time differ from its body';
   }
   const postings = body.postings ?? [];
+  if (!Array.isArray(postings)) return 'body postings are not a list';
   if (postings.length !== entries.length) return `body has ${postings.length} postings but ${entries.length} entries are stored`;
 
   const seq = Number(row.seq);
   const sums = new Map<string, Decimal>();
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
-    const posting = postings[i];
+    const posting = storedPosting(postings[i]);
     const code = entry.code!;
     const amount = new Decimal(entry.amount!);
-    if (entry.position !== i + 1 || posting.account !== code || posting.currency !== entry.currency || !amount.equals(posting.amount)) {
+    if (
+      entry.position !== i + 1 ||
+      posting?.account !== code ||
+      posting.currency !== entry.currency ||
+      typeof posting.amount !== 'string' ||
+      !SIGNED_DECIMAL.test(posting.amount) ||
+      !amount.equals(posting.amount)
+    ) {
       return `entry ${entry.position} does not match the body's posting`;
     }
     sums.set(entry.currency!, (sums.get(entry.currency!) ?? new Decimal(0)).plus(amount));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { AddressInfo } from 'node:net';
-import Decimal from 'decimal.js';
-import { Money } from '../../src/common/money/money';
+import { Decimal, Money } from '../../src/common/money/money';
 import { canonicalJson, sha256 } from '../../src/ledger/canonical-body';
 import { JournalTransactionView } from '../../src/ledger/journal-reader.service';
 import { accounts, moveEvent, postInTransaction } from '../support/ledger';

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { minorUnits } from '../../src/common/money/currencies';
-import { Money, MoneyError } from '../../src/common/money/money';
+import { Decimal, Money, MoneyError } from '../../src/common/money/money';
 import { LedgerAccountRef } from '../../src/ledger/ledger-accounts';
 import { LedgerEvent } from '../../src/ledger/ledger-event';
 import { createTestDatabase } from '../support/database';

@@ -199,6 +199,35 @@ describe('ledger verification', () => {
         2,
         /entry 1 takes escrow:.* below zero/,
       ],
+      // Malformed bodies with matching hashes (seq 7 is unsealed: only the body checks tell).
+      // The check must name them, not stumble over them.
+      [
+        'a posting rewritten as null',
+        `UPDATE journal_transactions SET body = replace(body, '"postings":[', '"postings":[null,') WHERE seq = 7;
+         UPDATE journal_transactions SET content_hash = sha256(convert_to(body, 'UTF8')) WHERE seq = 7`,
+        7,
+        /3 postings but 2 entries/,
+      ],
+      [
+        'a posting amount that is not a number',
+        `UPDATE journal_transactions SET body = replace(body, '"amount":"5.00"', '"amount":"five"') WHERE seq = 7;
+         UPDATE journal_transactions SET content_hash = sha256(convert_to(body, 'UTF8')) WHERE seq = 7`,
+        7,
+        /entry 2 does not match the body's posting/,
+      ],
+      [
+        'postings that are not a list',
+        `UPDATE journal_transactions SET body = regexp_replace(body, '"postings":\\[.*\\]', '"postings":"none"') WHERE seq = 7;
+         UPDATE journal_transactions SET content_hash = sha256(convert_to(body, 'UTF8')) WHERE seq = 7`,
+        7,
+        /postings are not a list/,
+      ],
+      [
+        'a body that is not a JSON object',
+        `UPDATE journal_transactions SET body = 'null', content_hash = sha256(convert_to('null', 'UTF8')) WHERE seq = 7`,
+        7,
+        /not a JSON object/,
+      ],
       [
         'several breaks: the first is named',
         `UPDATE journal_entries SET balance_after = 0 WHERE transaction_seq = 5 AND position = 1;

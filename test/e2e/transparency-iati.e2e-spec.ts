@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../src/common/money/money';
 import { TestApp } from '../support/test-app';
 import { validateIati, xpath } from '../support/iati';
 import { randomSeed, seedStory, startTransparencyApp, Story } from '../support/transparency';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Test } from 'supertest';
-import Decimal from 'decimal.js';
+import { Decimal } from '../../src/common/money/money';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 import {
   Cast,

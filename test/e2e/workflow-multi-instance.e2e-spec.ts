@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../src/common/money/money';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 import {

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../src/common/money/money';
 import type { Response } from 'supertest';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 import {

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../src/common/money/money';
 import { TestApp, TestPrincipal } from './test-app';
 
 /** A cast for the escrow story: admins, donors, monitors of distinct organizations, recipients. */

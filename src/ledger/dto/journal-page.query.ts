@@ -1,16 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { QueryInteger } from '../../common/validation/query-integer';
 import type { ExportFormat } from '../journal-export';
-import { toQueryInteger } from '../../common/validation/query-integer';
 
 export class JournalPageQuery {
   @ApiPropertyOptional({ description: 'Return transactions with seq greater than this (default 0)' })
   @IsOptional()
-  @Transform(toQueryInteger)
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @QueryInteger(0)
   afterSeq?: number;
 
   @ApiPropertyOptional({
@@ -19,18 +15,12 @@ export class JournalPageQuery {
       'nextFromChainIndex to ask for next; a gapless cursor for readers following the ledger live',
   })
   @IsOptional()
-  @Transform(toQueryInteger)
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @QueryInteger(0)
   fromChainIndex?: number;
 
   @ApiPropertyOptional({ default: 100, maximum: 1000 })
   @IsOptional()
-  @Transform(toQueryInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @QueryInteger(1, 1000)
   limit = 100;
 }
 

@@ -219,11 +219,9 @@ export function rootFromInclusionProof(leafIndex: number, treeSize: number, leaf
     if (sn === 0) return undefined;
     if (isOdd(fn) || fn === sn) {
       r = nodeHash(p, r);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
       }
     } else {
       r = nodeHash(r, p);
@@ -261,11 +259,9 @@ export function verifyConsistency(fromSize: number, toSize: number, fromRoot: Bu
     if (isOdd(fn) || fn === sn) {
       fr = nodeHash(p, fr);
       sr = nodeHash(p, sr);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
       }
     } else {
       sr = nodeHash(sr, p);
