@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AuthService } from './auth/auth.service';
 import { Role, ROLES } from './auth/principal';
 import { CliModule } from './cli/cli.module';
-import { TransactionContext } from './common/transaction/transaction-context';
+import { Database } from './database/database';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
@@ -50,7 +50,7 @@ program
   .requiredOption('--org <organization>', 'organization name; created with the role\'s type if absent')
   .action(async (options: { name: string; role: Role; org: string }) => {
     const issued = await withApp((app) =>
-      app.get(TransactionContext).run(() => app.get(AuthService).createPrincipalInOrganizationNamed(options.name, options.role, options.org)),
+      app.get(Database).transaction(() => app.get(AuthService).createPrincipalInOrganizationNamed(options.name, options.role, options.org)),
     );
     print({ id: issued.id, name: issued.name, role: issued.role, organizationId: issued.organizationId, apiKey: issued.apiKey });
   });

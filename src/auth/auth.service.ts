@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { NotFound } from '../common/errors/api-errors';
-import { TransactionContext } from '../common/transaction/transaction-context';
+import { NotFound } from '../common/errors/common-errors';
+import { Database } from '../database/database';
 import { ApiKeyCache } from './api-key-cache';
 import { generateApiKey, hashApiKey } from './api-key';
 import { OrganizationType, Principal, Role } from './principal';
@@ -29,7 +30,7 @@ export class AuthService {
   private readonly cache: ApiKeyCache;
 
   constructor(
-    private readonly tx: TransactionContext,
+    private readonly db: Database,
     private readonly principals: PrincipalsRepository,
     config: AppConfig,
   ) {
@@ -37,30 +38,35 @@ export class AuthService {
   }
 
   async createOrganization(name: string, type: OrganizationType): Promise<Organization> {
-    return this.principals.insertOrganization(this.tx.manager, name, type);
+    return this.principals.insertOrganization(this.db.writer, name, type);
   }
 
   async findOrganization(id: string): Promise<Organization | undefined> {
-    return this.principals.findOrganization(this.tx.manager, id);
+    return this.principals.findOrganization(this.db.reader, id);
+  }
+
+  /** Organization names by id, for reports. */
+  async organizationNames(db: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    return this.principals.organizationNames(db, ids);
   }
 
   async createPrincipal(name: string, role: Role, organizationId: string): Promise<IssuedPrincipal> {
-    const organization = await this.principals.findOrganization(this.tx.manager, organizationId);
+    const organization = await this.principals.findOrganization(this.db.writer, organizationId);
     if (!organization) throw new NotFound('organizationId: organization', organizationId);
     const apiKey = generateApiKey();
-    const principal = await this.principals.insertPrincipal(this.tx.manager, name, role, organizationId, hashApiKey(apiKey));
+    const principal = await this.principals.insertPrincipal(this.db.writer, name, role, organizationId, hashApiKey(apiKey));
     return { ...principal, apiKey };
   }
 
   /** For the first admin (CLI): the organization is found by name or created with the role's type. */
   async createPrincipalInOrganizationNamed(name: string, role: Role, organizationName: string): Promise<IssuedPrincipal> {
     const type = ORGANIZATION_TYPE_OF_ROLE[role];
-    const organization = await this.principals.findOrCreateOrganizationNamed(this.tx.manager, organizationName, type);
+    const organization = await this.principals.findOrCreateOrganizationNamed(this.db.writer, organizationName, type);
     return this.createPrincipal(name, role, organization.id);
   }
 
   async revokePrincipal(id: string): Promise<void> {
-    const keyHash = await this.principals.revoke(this.tx.manager, id);
+    const keyHash = await this.principals.revoke(this.db.writer, id);
     if (!keyHash) throw new NotFound('principal', id);
     this.cache.delete(keyHash.toString('hex'));
   }
@@ -71,7 +77,7 @@ export class AuthService {
     const cacheKey = keyHash.toString('hex');
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    const found = await this.principals.findActiveByKeyHash(this.tx.manager, keyHash);
+    const found = await this.principals.findActiveByKeyHash(this.db.reader, keyHash);
     // The lookup is by hash already; the constant-time comparison keeps it so if it ever changes.
     if (!found || !timingSafeEqual(found.keyHash, keyHash)) return undefined;
     const { keyHash: _, ...principal } = found;

@@ -45,6 +45,11 @@ export class PrincipalsRepository {
     return row;
   }
 
+  async organizationNames(db: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    const rows: { id: string; name: string }[] = await db.query(`SELECT id, name FROM organizations WHERE id = ANY ($1)`, [ids]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   /** The oldest organization of this name, or a new one of this type. */
   async findOrCreateOrganizationNamed(db: EntityManager, name: string, type: OrganizationType): Promise<Organization> {
     await this.lockName(db, name);

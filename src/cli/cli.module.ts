@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { CommonModule } from '../common/common.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -12,7 +11,7 @@ export class CliModule {
   static withConfig(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, CommonModule, AuthModule, LedgerModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, LedgerModule],
     };
   }
 }

@@ -1,10 +1,27 @@
+import * as pg from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
 
+/**
+ * pg, with one change: every pooled connection keeps an 'error' listener for its whole life. A
+ * connection the server terminates (pg_terminate_backend, a restart) can emit a second error
+ * after TypeORM and the pool have let go of it, and an 'error' event nobody hears ends the
+ * process. TypeORM and the pool act on the first one themselves (the request fails with 503,
+ * the connection is dropped). Given to TypeORM as its driver, so no pool internals are touched.
+ */
+class ListeningPool extends pg.Pool {
+  constructor(config?: pg.PoolConfig) {
+    super(config);
+    this.on('connect', (client) => client.on('error', () => undefined));
+  }
+}
+const driver = { ...pg, Pool: ListeningPool };
+
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   return {
     type: 'postgres',
+    driver,
     url: config.DATABASE_URL,
     migrations: MIGRATIONS,
     migrationsRun: false,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Readable } from 'node:stream';
-import QueryStream from 'pg-query-stream';
-import type { Pool, PoolClient } from 'pg';
+import { EntityManager } from 'typeorm';
+import { Database } from '../database/database';
+import { JournalKind } from './ledger-event';
 
 export interface JournalEntryView {
   account: string;
@@ -64,14 +64,14 @@ const CHAIN_SQL = `${TRANSACTION_COLUMNS}
 
 @Injectable()
 export class JournalReaderService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /**
    * Keyset paging by seq: every transaction, sealed or not, in the order seq was assigned.
    * `nextAfterSeq` is null once a page comes back short: there is nothing more for now.
    */
   async page(afterSeq: number, limit: number): Promise<{ items: JournalTransactionView[]; nextAfterSeq: number | null }> {
-    const rows: TransactionRow[] = await this.dataSource.query(`${TRANSACTIONS_SQL} LIMIT $2`, [afterSeq, limit]);
+    const rows: TransactionRow[] = await this.database.reader.query(`${TRANSACTIONS_SQL} LIMIT $2`, [afterSeq, limit]);
     const items = rows.map(toView);
     return { items, nextAfterSeq: items.length === limit ? items[items.length - 1].seq : null };
   }
@@ -82,19 +82,43 @@ export class JournalReaderService {
    * `nextFromChainIndex` sees every transaction exactly once, however writers' commits interleave.
    */
   async chainPage(fromChainIndex: number, limit: number): Promise<{ items: JournalTransactionView[]; nextFromChainIndex: number }> {
-    const rows: TransactionRow[] = await this.dataSource.query(`${CHAIN_SQL} LIMIT $2`, [fromChainIndex, limit]);
+    const rows: TransactionRow[] = await this.database.reader.query(`${CHAIN_SQL} LIMIT $2`, [fromChainIndex, limit]);
     const items = rows.map(toView);
     return { items, nextFromChainIndex: items.length > 0 ? items[items.length - 1].chainIndex! + 1 : fromChainIndex };
   }
 
   async accounts(): Promise<{ code: string; currency: string; balance: string; version: number }[]> {
-    const rows = await this.dataSource.query(
+    const rows = await this.database.reader.query(
       `SELECT code, currency, balance::text AS balance, version FROM ledger_accounts ORDER BY code`,
     );
     return rows.map((r: { code: string; currency: string; balance: string; version: string }) => ({
       ...r,
       version: Number(r.version),
     }));
+  }
+
+  /** When events of these kinds happened in these escrow accounts, with the ids they concern. */
+  async eventsOf(
+    db: EntityManager,
+    escrowAccountIds: readonly string[],
+    kinds: readonly JournalKind[],
+  ): Promise<{ escrowAccountId: string; kind: JournalKind; refs: Record<string, string>; occurredAt: Date }[]> {
+    const rows: { escrow_account_id: string; kind: JournalKind; refs: Record<string, string> | null; occurred_at: Date }[] = await db.query(
+      `SELECT escrow_account_id, kind, body::json -> 'refs' AS refs, occurred_at FROM journal_transactions
+        WHERE escrow_account_id = ANY ($1) AND kind = ANY ($2) ORDER BY seq`,
+      [escrowAccountIds, kinds],
+    );
+    return rows.map((r) => ({ escrowAccountId: r.escrow_account_id, kind: r.kind, refs: r.refs ?? {}, occurredAt: r.occurred_at }));
+  }
+
+  /** The time of each account's latest journal transaction (accounts without one are absent). */
+  async lastActivity(db: EntityManager, escrowAccountIds: readonly string[]): Promise<Map<string, Date>> {
+    const rows: { id: string; at: Date | null }[] = await db.query(
+      `SELECT a.id, (SELECT j.occurred_at FROM journal_transactions j WHERE j.escrow_account_id = a.id ORDER BY j.seq DESC LIMIT 1) AS at
+         FROM unnest($1::uuid[]) AS a(id)`,
+      [escrowAccountIds],
+    );
+    return new Map(rows.filter((r) => r.at !== null).map((r) => [r.id, r.at!]));
   }
 
   /**
@@ -104,31 +128,8 @@ export class JournalReaderService {
    * the statement timeout (DB_STATEMENT_TIMEOUT_MS guards requests; a long export is one
    * statement that may rightly take minutes).
    */
-  async stream(): Promise<Readable> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const client: PoolClient = await pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query('SET LOCAL statement_timeout = 0');
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    const rows = client.query(new QueryStream(EXPORT_SQL, [], { batchSize: 500 }));
-    let released = false;
-    const release = (error?: Error) => {
-      if (released) return;
-      released = true;
-      client.release(error);
-    };
-    rows.once('end', () => {
-      client.query('COMMIT').then(() => release(), (error: Error) => release(error));
-    });
-    rows.once('error', (error) => release(error));
-    // Closed before its end (the client went away): the connection still holds the open cursor
-    // and transaction, so it is discarded rather than handed to the next request.
-    rows.once('close', () => setImmediate(() => released || rows.readableEnded || release(new Error('export closed before its end'))));
-    return rows;
+  stream(): Promise<Readable> {
+    return this.database.stream(EXPORT_SQL);
   }
 }
 

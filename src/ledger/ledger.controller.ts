@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { pipeline } from 'node:stream';
 import { Roles } from '../auth/roles.decorator';
-import { InvalidField } from '../common/errors/api-errors';
+import { InvalidInput } from '../common/errors/common-errors';
 import { ExportQuery, JournalPageQuery } from './dto/journal-page.query';
 import { journalFormatter } from './journal-export';
 import { JournalReaderService } from './journal-reader.service';
@@ -22,7 +22,7 @@ export class LedgerController {
   @Get('transactions')
   transactions(@Query() query: JournalPageQuery) {
     if (query.fromChainIndex === undefined) return this.journal.page(query.afterSeq ?? 0, query.limit);
-    if (query.afterSeq !== undefined) throw new InvalidField('fromChainIndex', 'cannot be combined with afterSeq');
+    if (query.afterSeq !== undefined) throw new InvalidInput('fromChainIndex', 'cannot be combined with afterSeq');
     return this.journal.chainPage(query.fromChainIndex, query.limit);
   }
 

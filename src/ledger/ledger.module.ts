@@ -1,13 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module';
 import { JournalReaderService } from './journal-reader.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
 import { SealerService } from './sealer.service';
 import { VerifyService } from './verify.service';
 
-/** Global: every workflow posts through LedgerService; nothing else writes the journal. */
-@Global()
+/** The only writer of the journal: every workflow posts through LedgerService, in its own transaction. */
 @Module({
+  imports: [DatabaseModule],
   controllers: [LedgerController],
   providers: [LedgerService, SealerService, VerifyService, JournalReaderService],
   exports: [LedgerService, SealerService, VerifyService, JournalReaderService],

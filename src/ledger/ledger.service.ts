@@ -5,6 +5,7 @@ import { Money } from '../common/money/money';
 import { canonicalJson, sha256 } from './canonical-body';
 import { LedgerAccountRef } from './ledger-accounts';
 import { LedgerEvent, PostedTransaction } from './ledger-event';
+import { translateLedgerError } from './ledger-errors';
 import { assertValidPostings } from './posting-rules';
 
 interface PostRow {
@@ -21,7 +22,14 @@ interface PostRow {
  */
 @Injectable()
 export class LedgerService {
+  /** Records `event` in the caller's transaction; the ledger's refusals come back as LedgerError. */
   async post(manager: EntityManager, event: LedgerEvent): Promise<PostedTransaction> {
+    return this.write(manager, event).catch((error: unknown) => {
+      throw translateLedgerError(error) ?? error;
+    });
+  }
+
+  private async write(manager: EntityManager, event: LedgerEvent): Promise<PostedTransaction> {
     const postings = event.postings ?? [];
     assertValidPostings(postings);
     const id = randomUUID();

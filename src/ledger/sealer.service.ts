@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { Database } from '../database/database';
 import { AppConfig } from '../config/app-config';
 import { chainHash, GENESIS_HASH } from './canonical-body';
 
@@ -41,7 +42,7 @@ export class SealerService implements OnApplicationBootstrap, OnApplicationShutd
   private running?: Promise<number>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly config: AppConfig,
   ) {}
 
@@ -59,7 +60,7 @@ export class SealerService implements OnApplicationBootstrap, OnApplicationShutd
   async sealPending(): Promise<number> {
     let total = 0;
     for (;;) {
-      const sealed = await this.dataSource.transaction((manager) => this.sealBatch(manager));
+      const sealed = await this.database.transaction((manager) => this.sealBatch(manager));
       total += Math.max(sealed, 0);
       if (sealed < BATCH) return total;
     }

@@ -2,13 +2,29 @@ import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/money/money';
 import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
-import { inReadOnlySnapshot } from '../common/transaction/read-only-snapshot';
 import { chainHash, GENESIS_HASH, sha256 } from './canonical-body';
 import { cursorBatches } from './cursor';
 import { parseStoredBody, storedPosting } from './stored-body';
 import { verifySoundJournal } from './verify-fast';
 
 /** How a body writes a posting's amount (Money#toString): anything else is no amount. */
+/** REPEATABLE READ READ ONLY on a runner of its own (cursors and the raw client need one). */
+async function inReadOnlySnapshot<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await work(runner);
+    await runner.query('COMMIT');
+    return result;
+  } catch (error) {
+    await runner.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
 const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export interface VerificationResult {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
-import { BenchmarksModule } from '../benchmarks/benchmarks.module';
+import { AuthModule } from '../auth/auth.module';
+import { DatabaseModule } from '../database/database.module';
 import { EscrowModule } from '../escrow/escrow.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { CheckpointService } from './checkpoints/checkpoint.service';
 import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { SigningKeyService } from './checkpoints/signing-key.service';
@@ -18,7 +20,7 @@ import { PublicSnapshotService } from './public-snapshot/public-snapshot.service
  * read-only, except the checkpoint producer, which appends to its own tables.
  */
 @Module({
-  imports: [EscrowModule, BenchmarksModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, EscrowModule],
   controllers: [CheckpointsController, PublicController],
   providers: [
     MerkleTreeService,

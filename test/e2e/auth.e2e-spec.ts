@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service';
-import { TransactionContext } from '../../src/common/transaction/transaction-context';
+import { Database } from '../../src/database/database';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 
 describe('authentication and principals', () => {
@@ -92,9 +92,9 @@ describe('authentication and principals', () => {
 
   it('finds or creates the organization the CLI names once, however many ask at the same moment', async () => {
     const auth = t.app.get(AuthService);
-    const transactions = t.app.get(TransactionContext);
+    const database = t.app.get(Database);
     const issued = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => transactions.run(() => auth.createPrincipalInOrganizationNamed(`donor ${i}`, 'donor', 'Harbour Relief'))),
+      Array.from({ length: 8 }, (_, i) => database.transaction(() => auth.createPrincipalInOrganizationNamed(`donor ${i}`, 'donor', 'Harbour Relief'))),
     );
     expect(new Set(issued.map((p) => p.organizationId)).size).toBe(1);
   });

@@ -1,4 +1,4 @@
-import { IdempotencyRetentionService } from '../../src/common/transaction/idempotency-retention.service';
+import { IdempotencyRetentionService } from '../../src/idempotency/idempotency-retention.service';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 
 describe('Idempotency-Key on POST', () => {

@@ -1,7 +1,6 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { Money, MoneyError } from '../../src/common/money/money';
-import { translateDatabaseError } from '../../src/common/errors/database-errors';
-import { RuleViolation } from '../../src/common/errors/api-errors';
+import { LedgerError, translateLedgerError } from '../../src/ledger/ledger-errors';
 import { canonicalJson, sha256 } from '../../src/ledger/canonical-body';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { createTestDatabase } from '../support/database';
@@ -157,10 +156,9 @@ describe('LedgerService.post', () => {
 
     it('refuses an escrow or tranche account going below zero (409 INSUFFICIENT_FUNDS)', async () => {
       const error = await expectNothingChanged(() => postInTransaction(db, moveEvent(escrow, tranche, '10.01', 'tranche_allocated')));
-      expect((error as { driverError?: { code: string } }).driverError?.code).toBe('LG001');
-      const http = translateDatabaseError(error);
-      expect(http).toBeInstanceOf(RuleViolation);
-      expect((http as RuleViolation).code).toBe('INSUFFICIENT_FUNDS');
+      expect(error).toBeInstanceOf(LedgerError);
+      expect((error as LedgerError).code).toBe('INSUFFICIENT_FUNDS');
+      expect((error as LedgerError).cause).toMatchObject({ driverError: { code: 'LG001' } });
       // Exactly the balance is fine.
       await postInTransaction(db, moveEvent(escrow, tranche, '10', 'tranche_allocated'));
       await postInTransaction(db, moveEvent(tranche, escrow, '10', 'tranche_cancelled'));
@@ -180,7 +178,7 @@ describe('LedgerService.post', () => {
         .query(`UPDATE ledger_accounts SET balance = -0.01 WHERE code = $1`, [escrow.code])
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ driverError: { code: '23514', constraint: 'ledger_accounts_non_negative' } });
-      expect((translateDatabaseError(error) as RuleViolation).code).toBe('INSUFFICIENT_FUNDS');
+      expect(translateLedgerError(error)?.code).toBe('INSUFFICIENT_FUNDS');
       await db.query(`UPDATE ledger_accounts SET balance = balance - 1 WHERE code = $1`, [donor.code]);
       await db.query(`UPDATE ledger_accounts SET balance = balance + 1 WHERE code = $1`, [donor.code]);
     });
@@ -235,8 +233,7 @@ describe('LedgerService.post', () => {
       const error = await expectNothingChanged(() =>
         postInTransaction(db, moveEvent(accounts.donor('refuse', 'EUR'), sameCodeInEur, '1')),
       );
-      expect(error).toMatchObject({ driverError: { code: 'LG002' } });
-      expect((translateDatabaseError(error) as RuleViolation).code).toBe('CURRENCY_MISMATCH');
+      expect(error).toMatchObject({ code: 'CURRENCY_MISMATCH', cause: { driverError: { code: 'LG002' } } });
     });
 
     it('refuses an amount whose currency differs from its account', async () => {
@@ -267,7 +264,7 @@ describe('LedgerService.post', () => {
       const error = await expectNothingChanged(() =>
         postInTransaction(db, moveEvent({ ...escrow, kind: 'external' }, tranche, '1')),
       );
-      expect(error).toMatchObject({ driverError: { code: 'LG004' } });
+      expect(error).toMatchObject({ code: 'ACCOUNT_KIND_MISMATCH', cause: { driverError: { code: 'LG004' } } });
     });
   });
 
@@ -312,7 +309,7 @@ describe('LedgerService.post', () => {
         await first.commitTransaction();
         // The second saw the first's balance (40 left) once the lock was released, so 60 is refused.
         const outcome = await settled;
-        expect(outcome).toMatchObject({ driverError: { code: 'LG001' } });
+        expect(outcome).toMatchObject({ code: 'INSUFFICIENT_FUNDS', cause: { driverError: { code: 'LG001' } } });
         await second.rollbackTransaction();
       } finally {
         await first.release();

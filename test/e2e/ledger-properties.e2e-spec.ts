@@ -165,7 +165,7 @@ describe('ledger properties under concurrent writers', () => {
               ? 'accepted'
               : outcome.error instanceof MoneyError
                 ? 'rule'
-                : ((outcome.error as { driverError?: { code?: string } }).driverError?.code ?? String(outcome.error));
+                : ((outcome.error as { cause?: { driverError?: { code?: string } } }).cause?.driverError?.code ?? String(outcome.error));
             if (mustFail) expect(['rule', 'LG002']).toContain(reason);
             else expect(['accepted', 'LG001']).toContain(reason);
           });

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { Database } from '../../src/database/database';
 import { AppConfig } from '../../src/config/app-config';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, chainHash, GENESIS_HASH, sha256 } from '../../src/ledger/canonical-body';
@@ -199,7 +200,7 @@ describe('SealerService: sequence, then seal', () => {
 
   it('seals in the background at the configured interval, and stops on shutdown', async () => {
     const source = await openDataSource(url, 1);
-    const background = new SealerService(source, Object.assign(new AppConfig(), { SEALER_INTERVAL_MS: 20 }));
+    const background = new SealerService(new Database(source), Object.assign(new AppConfig(), { SEALER_INTERVAL_MS: 20 }));
     try {
       const posted = await postInTransaction(db, { kind: 'escrow_suspended', actorPrincipalId: null });
       background.onApplicationBootstrap();
@@ -216,7 +217,7 @@ describe('SealerService: sequence, then seal', () => {
   });
 
   it('does not run in the background when the interval is 0 (tests and the CLI)', async () => {
-    const quiet = new SealerService(db, Object.assign(new AppConfig(), { SEALER_INTERVAL_MS: 0 }));
+    const quiet = new SealerService(new Database(db), Object.assign(new AppConfig(), { SEALER_INTERVAL_MS: 0 }));
     quiet.onApplicationBootstrap();
     const posted = await postInTransaction(db, { kind: 'escrow_resumed', actorPrincipalId: null });
     await new Promise((r) => setTimeout(r, 50));

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Money } from '../../src/common/money/money';
 import { AppConfig } from '../../src/config/app-config';
+import { Database } from '../../src/database/database';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { LedgerAccountRef, LedgerAccounts } from '../../src/ledger/ledger-accounts';
 import { LedgerEvent, PostedTransaction } from '../../src/ledger/ledger-event';
@@ -24,7 +25,7 @@ export function ledgerServices(dataSource: DataSource) {
   const config = Object.assign(new AppConfig(), { SEALER_INTERVAL_MS: 0 });
   return {
     ledger: new LedgerService(),
-    sealer: new SealerService(dataSource, config),
+    sealer: new SealerService(new Database(dataSource), config),
     verifier: new VerifyService(dataSource),
   };
 }

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AuthService } from '../../src/auth/auth.service';
 import { Role } from '../../src/auth/principal';
-import { TransactionContext } from '../../src/common/transaction/transaction-context';
 import { AppConfig } from '../../src/config/app-config';
+import { Database } from '../../src/database/database';
 import { SealerService } from '../../src/ledger/sealer.service';
 import { createTestDatabase } from './database';
 
@@ -51,8 +51,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     async principal(role, organization) {
       const name = organization ?? `${role} org ${++counter} ${Math.random().toString(36).slice(2, 8)}`;
       const issued = await app
-        .get(TransactionContext)
-        .run(() => app.get(AuthService).createPrincipalInOrganizationNamed(`${role} ${++counter}`, role, name));
+        .get(Database)
+        .transaction(() => app.get(AuthService).createPrincipalInOrganizationNamed(`${role} ${++counter}`, role, name));
       return {
         id: issued.id,
         organizationId: issued.organizationId,

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { TransactionContext } from '../../src/common/transaction/transaction-context';
+import { Database } from '../../src/database/database';
 import { AppConfig } from '../../src/config/app-config';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { leafHash } from '../../src/transparency/merkle/merkle';
@@ -22,9 +22,9 @@ export function randomSeed(): string {
 /** Appends `count` journal transactions through the ledger (no money moves), one per DB transaction. */
 export async function postEvents(t: TestApp, count: number): Promise<void> {
   const ledger = t.app.get(LedgerService);
-  const context = t.app.get(TransactionContext);
+  const database = t.app.get(Database);
   for (let i = 0; i < count; i++) {
-    await context.run((manager) =>
+    await database.transaction((manager) =>
       ledger.post(manager, { kind: 'escrow_opened', actorPrincipalId: null, details: { note: `test event ${i}` } }),
     );
   }

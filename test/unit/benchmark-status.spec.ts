@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { benchmarkStatus, SignoffDecision, unmetReleaseConditions } from '../../src/benchmarks/benchmark-status';
+import { benchmarkStatus, SignoffDecision, unmetReleaseConditions } from '../../src/escrow/benchmarks/benchmark-status';
 
 const s = (principalId: string, organizationId: string, decision: 'approve' | 'reject'): SignoffDecision => ({ principalId, organizationId, decision });
 

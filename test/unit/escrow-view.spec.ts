@@ -1,4 +1,4 @@
-import { toEscrowAccountView } from '../../src/escrow/escrow-view';
+import { toEscrowAccountView } from '../../src/escrow/accounts/account-view';
 
 const account = { id: 'e1', name: 'N', currency: 'KWD', country: null, description: null, status: 'active' as const, created_at: new Date(0) };
 

@@ -10,7 +10,6 @@ export type Decimal = DecimalJs;
 
 /** A plain decimal string: no sign, exponent, spaces or leading zeros; at most 15 integer digits. */
 export const AMOUNT_PATTERN = /^(0|[1-9]\d{0,14})(\.\d{1,})?$/;
-export const MAX_INTEGER_DIGITS = 15;
 
 export class MoneyError extends Error {}
 

@@ -1,4 +1,4 @@
-import { InvalidField } from '../errors/api-errors';
+import { InvalidInput } from '../errors/common-errors';
 import { Money, MoneyError } from './money';
 
 /** Parses a client's amount in a known currency; a bad one is a 400 naming the field. */
@@ -6,7 +6,7 @@ export function parseAmount(text: string, currency: string, field = 'amount'): M
   try {
     return Money.parsePositive(text, currency);
   } catch (error) {
-    if (error instanceof MoneyError) throw new InvalidField(field, error.message);
+    if (error instanceof MoneyError) throw new InvalidInput(field, error.message);
     throw error;
   }
 }

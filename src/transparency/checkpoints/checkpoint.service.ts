@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { Database } from '../../database/database';
 import { AppConfig } from '../../config/app-config';
 import { MerkleTreeService, TREE_LOCK } from '../merkle/merkle-tree.service';
 import { SignedTreeHead, treeHeadMessage } from './signed-tree-head';
@@ -36,7 +37,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   private running?: Promise<unknown>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly config: AppConfig,
     private readonly tree: MerkleTreeService,
     private readonly key: SigningKeyService,
@@ -80,7 +81,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     const { sealed } = await this.tree.sizes();
     if (!(await this.tree.ensureCovers(sealed, 0))) return undefined; // another instance is at it
 
-    return this.dataSource.transaction(async (db) => {
+    return this.database.transaction(async (db) => {
       const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);
       if (!locked) return undefined;
       const { sealed: size } = await this.tree.sizes(db);
@@ -115,13 +116,13 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     return { ...head, signature: signature.toString('base64') };
   }
 
-  async latest(db: EntityManager = this.dataSource.manager): Promise<SignedTreeHead | undefined> {
+  async latest(db: EntityManager = this.database.reader): Promise<SignedTreeHead | undefined> {
     const [row] = await db.query(`SELECT ${COLUMNS} FROM checkpoints c ORDER BY c.tree_size DESC LIMIT 1`);
     return row ? toSignedTreeHead(row) : undefined;
   }
 
   async atSize(treeSize: number): Promise<SignedTreeHead | undefined> {
-    const [row] = await this.dataSource.query(`SELECT ${COLUMNS} FROM checkpoints c WHERE c.tree_size = $1`, [treeSize]);
+    const [row] = await this.database.reader.query(`SELECT ${COLUMNS} FROM checkpoints c WHERE c.tree_size = $1`, [treeSize]);
     return row ? toSignedTreeHead(row) : undefined;
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/c
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
-import { InvalidField } from '../../common/errors/api-errors';
+import { InvalidInput } from '../../common/errors/common-errors';
 import { ConsistencyProofQuery, InclusionProofQuery, TreeSizeParam } from '../dto/proof-queries';
 import { MerkleTreeService } from '../merkle/merkle-tree.service';
 import { CheckpointService } from './checkpoint.service';
@@ -47,7 +47,7 @@ export class CheckpointsController {
   async inclusion(@Query() query: InclusionProofQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { chainIndex, treeSize } = query;
     await this.assertSealed('treeSize', treeSize);
-    if (chainIndex >= treeSize) throw new InvalidField('chainIndex', `must be below treeSize (${treeSize})`);
+    if (chainIndex >= treeSize) throw new InvalidInput('chainIndex', `must be below treeSize (${treeSize})`);
     const proof = await this.tree.inclusionProof(chainIndex, treeSize);
     void reply.header('cache-control', IMMUTABLE);
     return { chainIndex, treeSize, leafHash: proof.leafHash.toString('hex'), path: proof.path.map((h) => h.toString('hex')) };
@@ -56,7 +56,7 @@ export class CheckpointsController {
   @Get('proofs/consistency')
   async consistency(@Query() query: ConsistencyProofQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { from, to } = query;
-    if (from > to) throw new InvalidField('from', `must not exceed to (${to})`);
+    if (from > to) throw new InvalidInput('from', `must not exceed to (${to})`);
     await this.assertSealed('to', to);
     const path = await this.tree.consistencyProof(from, to);
     void reply.header('cache-control', IMMUTABLE);
@@ -66,7 +66,7 @@ export class CheckpointsController {
   private async assertSealed(field: string, size: number): Promise<void> {
     const { sealed } = await this.tree.sizes();
     if (size > sealed) {
-      throw new InvalidField(field, `is ${size} but the ledger's tree has only ${sealed} sealed transactions so far`);
+      throw new InvalidInput(field, `is ${size} but the ledger's tree has only ${sealed} sealed transactions so far`);
     }
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BenchmarksRepository } from '../../benchmarks/benchmarks.repository';
+import { AuthService } from '../../auth/auth.service';
 import { Decimal, formatAmount } from '../../common/money/money';
 import { AppConfig } from '../../config/app-config';
-import { EscrowRepository } from '../../escrow/escrow.repository';
-import type { TrancheCategory, TrancheStatus } from '../../tranches/tranche.types';
+import { EscrowReadModel, ReportedTranche } from '../../escrow/escrow-read-model';
+import type { TrancheCategory } from '../../escrow/tranches/tranche.types';
+import { JournalReaderService } from '../../ledger/journal-reader.service';
 import {
   ActivityStatus,
   ConditionType,
@@ -27,39 +28,6 @@ export const DAC_SECTORS: Record<TrancheCategory, { code: string; name: string }
 
 const STATUS_CODES = { active: ActivityStatus.implementation, suspended: ActivityStatus.suspended, closed: ActivityStatus.closed };
 
-interface Named {
-  escrow_account_id: string;
-  organization_id: string;
-  organization: string;
-}
-
-interface MoneyRow extends Named {
-  id: string;
-  amount: string;
-  created_at: Date;
-}
-
-interface TrancheRow {
-  id: string;
-  escrow_account_id: string;
-  donor: string;
-  recipient_organization_id: string;
-  recipient: string;
-  category: TrancheCategory;
-  phase: number;
-  amount: string;
-  status: TrancheStatus;
-  created_at: Date;
-  released_at: Date | null;
-}
-
-interface EventRow {
-  escrow_account_id: string;
-  kind: 'tranche_cancelled' | 'escrow_closed';
-  tranche_id: string | null;
-  occurred_at: Date;
-}
-
 /**
  * The IATI 2.03 activity file: one iati-activity per escrow account. Deposits are incoming
  * funds (1) from each donor; each tranche is an outgoing commitment (2) to its recipient, and a
@@ -71,48 +39,24 @@ interface EventRow {
 export class IatiService {
   constructor(
     private readonly config: AppConfig,
-    private readonly escrowAccounts: EscrowRepository,
-    private readonly benchmarks: BenchmarksRepository,
+    private readonly escrow: EscrowReadModel,
+    private readonly identity: AuthService,
+    private readonly journal: JournalReaderService,
   ) {}
 
   async build(db: EntityManager): Promise<string> {
-    const accounts = await this.escrowAccounts.findAll(db);
+    const { accounts, tranches, deposits, refunds } = await this.escrow.report(db);
     const ids = accounts.map((a) => a.id);
-    const deposits: MoneyRow[] = await db.query(
-      `SELECT d.id, d.escrow_account_id, d.organization_id, o.name AS organization, d.amount::text AS amount, d.created_at
-         FROM deposits d JOIN organizations o ON o.id = d.organization_id
-        WHERE d.escrow_account_id = ANY ($1) ORDER BY d.created_at, d.id`,
-      [ids],
-    );
-    const refunds: MoneyRow[] = await db.query(
-      `SELECT r.id, r.escrow_account_id, r.organization_id, o.name AS organization, r.amount::text AS amount, r.created_at
-         FROM refunds r JOIN organizations o ON o.id = r.organization_id
-        WHERE r.escrow_account_id = ANY ($1) ORDER BY r.created_at, r.id`,
-      [ids],
-    );
-    const tranches: TrancheRow[] = await db.query(
-      `SELECT t.id, t.escrow_account_id, d.name AS donor, t.recipient_organization_id, r.name AS recipient,
-              t.category, t.phase, t.amount::text AS amount, t.status, t.created_at,
-              (SELECT max(q.decided_at) FROM release_requests q WHERE q.tranche_id = t.id AND q.status = 'approved') AS released_at
-         FROM tranches t
-         JOIN organizations d ON d.id = t.donor_organization_id
-         JOIN organizations r ON r.id = t.recipient_organization_id
-        WHERE t.escrow_account_id = ANY ($1) ORDER BY t.phase, t.created_at, t.id`,
-      [ids],
-    );
+    const organizationIds = [
+      ...deposits.map((d) => d.organizationId),
+      ...refunds.map((r) => r.organizationId),
+      ...tranches.flatMap((t) => [t.donorOrganizationId, t.recipientOrganizationId]),
+    ];
+    const names = await this.identity.organizationNames(db, [...new Set(organizationIds)]);
+    const nameOf = (id: string) => names.get(id) ?? id;
     // When a tranche was cancelled and an account closed: only the journal records it.
-    const events: EventRow[] = await db.query(
-      `SELECT j.escrow_account_id, j.kind, (j.body::json #>> '{refs,trancheId}') AS tranche_id, j.occurred_at
-         FROM journal_transactions j
-        WHERE j.escrow_account_id = ANY ($1) AND j.kind IN ('tranche_cancelled', 'escrow_closed')`,
-      [ids],
-    );
-    const lastUpdated: { id: string; at: Date | null }[] = await db.query(
-      `SELECT a.id, (SELECT j.occurred_at FROM journal_transactions j WHERE j.escrow_account_id = a.id ORDER BY j.seq DESC LIMIT 1) AS at
-         FROM unnest($1::uuid[]) AS a(id)`,
-      [ids],
-    );
-    const benchmarks = await this.benchmarks.findByTranches(db, tranches.map((t) => t.id));
+    const events = await this.journal.eventsOf(db, ids, ['tranche_cancelled', 'escrow_closed']);
+    const lastUpdated = await this.journal.lastActivity(db, ids);
 
     const reporter = {
       ref: this.config.IATI_REPORTING_ORG_REF,
@@ -121,55 +65,56 @@ export class IatiService {
     };
     const escrowOrg: IatiOrg = { ref: reporter.ref, type: reporter.type, name: reporter.name };
     const activities = accounts.map((account): IatiActivity => {
-      const mine = <T extends { escrow_account_id: string }>(rows: T[]) => rows.filter((r) => r.escrow_account_id === account.id);
+      const mine = <T extends { escrowAccountId: string }>(rows: T[]) => rows.filter((r) => r.escrowAccountId === account.id);
       const accountTranches = mine(tranches);
       const accountEvents = mine(events);
       const money = (amount: Decimal | string) => formatAmount(amount, account.currency);
-      const cancelledAt = new Map(accountEvents.filter((e) => e.kind === 'tranche_cancelled').map((e) => [e.tranche_id, e.occurred_at]));
+      const cancelledAt = new Map(accountEvents.filter((e) => e.kind === 'tranche_cancelled').map((e) => [e.refs.trancheId, e.occurredAt]));
 
       const transactions: IatiTransaction[] = [
         ...mine(deposits).map((d) => ({
           ref: `deposit-${d.id}`,
           type: TransactionType.incomingFunds,
-          date: d.created_at,
+          date: d.at,
           value: money(d.amount),
-          description: `Deposit by ${d.organization}`,
-          provider: { name: d.organization },
+          description: `Deposit by ${nameOf(d.organizationId)}`,
+          provider: { name: nameOf(d.organizationId) },
           receiver: escrowOrg,
         })),
         ...accountTranches.flatMap((t) => {
-          const label = `${t.category} tranche, phase ${t.phase}, for ${t.recipient}`;
+          const recipient = nameOf(t.recipientOrganizationId);
+          const label = `${t.category} tranche, phase ${t.phase}, for ${recipient}`;
           const out: IatiTransaction[] = [
             {
               ref: `allocation-${t.id}`,
               type: TransactionType.outgoingCommitment,
-              date: t.created_at,
+              date: t.createdAt,
               value: money(t.amount),
-              description: `Allocation by ${t.donor}: ${label}`,
+              description: `Allocation by ${nameOf(t.donorOrganizationId)}: ${label}`,
               provider: escrowOrg,
-              receiver: { name: t.recipient },
+              receiver: { name: recipient },
             },
           ];
-          if (t.status === 'released' && t.released_at) {
+          if (t.status === 'released' && t.releasedAt) {
             out.push({
               ref: `release-${t.id}`,
               type: TransactionType.disbursement,
-              date: t.released_at,
+              date: t.releasedAt,
               value: money(t.amount),
               description: `Release of the ${label}, benchmarks met and approved by two administrators`,
               provider: escrowOrg,
-              receiver: { name: t.recipient },
+              receiver: { name: recipient },
             });
           }
           if (t.status === 'cancelled') {
             out.push({
               ref: `cancellation-${t.id}`,
               type: TransactionType.outgoingCommitment,
-              date: cancelledAt.get(t.id) ?? t.created_at,
+              date: cancelledAt.get(t.id) ?? t.createdAt,
               value: money(new Decimal(t.amount).negated()),
               description: `Cancellation of the ${label}: funds returned to the unallocated balance`,
               provider: escrowOrg,
-              receiver: { name: t.recipient },
+              receiver: { name: recipient },
             });
           }
           return out;
@@ -177,25 +122,25 @@ export class IatiService {
         ...mine(refunds).map((r) => ({
           ref: `refund-${r.id}`,
           type: TransactionType.incomingFunds,
-          date: r.created_at,
+          date: r.at,
           value: money(new Decimal(r.amount).negated()),
-          description: `Refund of unallocated funds to ${r.organization} on closing`,
-          provider: { name: r.organization },
+          description: `Refund of unallocated funds to ${nameOf(r.organizationId)} on closing`,
+          provider: { name: nameOf(r.organizationId) },
           receiver: escrowOrg,
         })),
       ].sort((a, b) => a.date.getTime() - b.date.getTime());
 
-      const donors = uniqueOrgs(mine(deposits));
-      const recipients = uniqueOrgs(accountTranches.map((t) => ({ organization_id: t.recipient_organization_id, organization: t.recipient })));
-      const closedAt = accountEvents.find((e) => e.kind === 'escrow_closed')?.occurred_at ?? null;
+      const donors = unique(mine(deposits).map((d) => d.organizationId)).map(nameOf);
+      const recipients = unique(accountTranches.map((t) => t.recipientOrganizationId)).map(nameOf);
+      const closedAt = accountEvents.find((e) => e.kind === 'escrow_closed')?.occurredAt ?? null;
       return {
         identifier: `${reporter.ref}-${account.id}`,
         title: account.name,
         description: account.description ?? `Escrow account ${account.name} (${account.currency}): reconstruction aid released in tranches on monitored benchmarks.`,
         currency: account.currency,
         status: STATUS_CODES[account.status],
-        lastUpdated: lastUpdated.find((u) => u.id === account.id)?.at ?? account.created_at,
-        startDate: account.created_at,
+        lastUpdated: lastUpdated.get(account.id) ?? account.createdAtDate,
+        startDate: account.createdAtDate,
         endDate: account.status === 'closed' ? closedAt : null,
         participants: [
           { role: OrganisationRole.accountable, org: escrowOrg },
@@ -205,32 +150,31 @@ export class IatiService {
         recipientCountry: account.country,
         sectors: sectorShares(accountTranches),
         transactions,
-        conditions: benchmarks
-          .filter((b) => accountTranches.some((t) => t.id === b.trancheId))
-          .map((b) => {
-            const t = accountTranches.find((x) => x.id === b.trancheId)!;
+        conditions: accountTranches.flatMap((t) =>
+          t.benchmarks.map((b) => {
             const kind = b.kind === 'humanitarian_access' ? 'Humanitarian access' : 'Anti-corruption';
             return {
               type: b.kind === 'humanitarian_access' ? ConditionType.performance : ConditionType.fiduciary,
-              text: `${kind} benchmark for the ${t.category} tranche, phase ${t.phase} (${t.recipient}): ${b.description}. ` +
+              text: `${kind} benchmark for the ${t.category} tranche, phase ${t.phase} (${nameOf(t.recipientOrganizationId)}): ${b.description}. ` +
                 `Needs approval by monitors of ${b.requiredApprovals} organizations; status: ${b.status}.`,
             };
           }),
+        ),
       };
     });
     return iatiActivitiesXml(reporter, activities, new Date());
   }
 }
 
-function uniqueOrgs(rows: { organization_id: string; organization: string }[]): string[] {
-  return [...new Map(rows.map((r) => [r.organization_id, r.organization])).values()];
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
 }
 
 /**
  * Each category's share of what the account committed (cancelled tranches excluded, unless
  * nothing else is left), in percent with two decimals summing to exactly 100.
  */
-function sectorShares(tranches: TrancheRow[]): IatiActivity['sectors'] {
+function sectorShares(tranches: ReportedTranche[]): IatiActivity['sectors'] {
   const live = tranches.filter((t) => t.status !== 'cancelled');
   const counted = live.length > 0 ? live : tranches;
   const totals = new Map<TrancheCategory, Decimal>();

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { Database } from '../../database/database';
 import {
   consistencyRanges,
   foldSubtrees,
@@ -56,9 +57,9 @@ interface Sizes {
  */
 @Injectable()
 export class MerkleTreeService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
-  async sizes(db: EntityManager = this.dataSource.manager): Promise<Sizes> {
+  async sizes(db: EntityManager = this.database.reader): Promise<Sizes> {
     const [row] = await db.query(
       `SELECT (SELECT coalesce(max(chain_index) + 1, 0) FROM journal_chain)::text AS sealed,
               (SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = $1)::text AS blocks`,
@@ -82,7 +83,7 @@ export class MerkleTreeService {
       if (covered >= target) return true;
       // Whoever holds the lock is extending the tree: wait as long as it makes progress.
       if (covered > seen) [seen, deadline] = [covered, Date.now() + waitMs];
-      const step = await this.dataSource.transaction(async (db) => {
+      const step = await this.database.transaction(async (db) => {
         const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);
         if (!locked) return 'busy';
         return (await this.extendOneChunk(db, target)) === undefined ? 'complete' : 'extended';
@@ -234,7 +235,7 @@ export class MerkleTreeService {
     if (!(await this.ensureCovers(treeSize))) throw new TreeBusy();
     const ranges = inclusionRanges(leafIndex, treeSize);
     const leaf = { level: 0, index: leafIndex };
-    const hashes = await this.subtreeHashes(this.dataSource.manager, [...subtreesFor(ranges), leaf]);
+    const hashes = await this.subtreeHashes(this.database.reader, [...subtreesFor(ranges), leaf]);
     return { leafHash: hashes.get(subtreeKey(leaf))!, path: rangeHashes(ranges, (s) => hashes.get(subtreeKey(s))!) };
   }
 
@@ -242,7 +243,7 @@ export class MerkleTreeService {
   async consistencyProof(from: number, to: number): Promise<Buffer[]> {
     if (!(await this.ensureCovers(to))) throw new TreeBusy();
     const ranges = consistencyRanges(from, to);
-    const hashes = await this.subtreeHashes(this.dataSource.manager, subtreesFor(ranges));
+    const hashes = await this.subtreeHashes(this.database.reader, subtreesFor(ranges));
     return rangeHashes(ranges, (s) => hashes.get(subtreeKey(s))!);
   }
 }

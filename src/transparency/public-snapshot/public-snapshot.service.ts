@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { DataSource, EntityManager } from 'typeorm';
-import { inReadOnlySnapshot } from '../../common/transaction/read-only-snapshot';
+import { EntityManager } from 'typeorm';
+import { Database } from '../../database/database';
 
 /**
  * Where the public ledger stands, from index lookups: the chain head, the number of committed
@@ -59,14 +59,14 @@ export class PublicSnapshotService {
   private readonly entries = new Map<string, SnapshotDocument>();
   private readonly building = new Map<string, Promise<SnapshotDocument>>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /**
    * Two statements: in READ COMMITTED they may see different moments, which is harmless. The
    * rows after a given head only grow (sealing moves none of them out of the table), so the
    * count read after the head still identifies the state; a moved head changes the key anyway.
    */
-  async watermark(db: EntityManager = this.dataSource.manager): Promise<Watermark> {
+  async watermark(db: EntityManager = this.database.reader): Promise<Watermark> {
     const [head] = await db.query(HEAD_SQL);
     const [{ unsealed: counted }] = await db.query(UNSEALED_SQL, [head.xid ?? '0', head.seq ?? '0']);
     const sealed = head.head_index === null ? 0 : Number(head.head_index) + 1;
@@ -100,7 +100,7 @@ export class PublicSnapshotService {
     const pendingKey = `${document}@${current.key}`;
     let pending = this.building.get(pendingKey);
     if (!pending) {
-      pending = inReadOnlySnapshot(this.dataSource, async ({ manager: db }) => {
+      pending = this.database.snapshot(async ({ manager: db }) => {
         // The snapshot may be newer than `current`: key the document by what it was built from.
         const at = await this.watermark(db);
         return { key: at.key, body: Buffer.from(await build(db, at), 'utf8') };

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { isRetryable } from './database-errors';
+
+const MAX_ATTEMPTS = 5;
+
+/** What a read-only snapshot offers: plain queries, and large results in batches. */
+export interface Snapshot {
+  /** For code that takes an executor (repositories). */
+  readonly manager: EntityManager;
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Rows in batches through a server-side cursor: memory stays flat however large the result.
+   * `raw` answers each row as an array of column texts, unparsed (no Date, Buffer or number
+   * per value), for readers that parse only what they check.
+   */
+  cursor<Row>(sql: string, params?: unknown[], options?: { batchSize?: number; raw?: boolean }): AsyncGenerator<Row[]>;
+}
+
+export interface SnapshotOptions {
+  /** `0` lifts the statement timeout for this snapshot (an export may rightly take minutes). */
+  statementTimeoutMs?: number;
+}
+
+/** Every column as the server's text: the cursor's `raw` mode. */
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
+
+let cursorCounter = 0;
+
+/** TypeORM's PostgreSQL query runner can hand its connection back as broken (not on QueryRunner). */
+interface PostgresRunner {
+  releasePostgresConnection(error?: Error): Promise<void>;
+}
+
+/**
+ * The unit of work, and the only owner of the connection pool. Code that changes state runs in
+ * `transaction` (commands through the @Command decorator, background tasks directly); `writer`
+ * is its manager and throws outside one, so a forgotten transaction fails loudly instead of
+ * running a lock or a multi-statement write in autocommit. Reads outside a transaction use
+ * `reader`; consistent multi-query reads (audits, public documents) use `snapshot`.
+ */
+@Injectable()
+export class Database {
+  private readonly current = new AsyncLocalStorage<EntityManager>();
+
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The open transaction's manager; throws when none is open. */
+  get writer(): EntityManager {
+    const manager = this.current.getStore();
+    // Also refused: work left running (a timer, a stray promise) after its transaction ended.
+    if (!manager?.queryRunner?.isTransactionActive) {
+      throw new Error('a write outside a transaction: run it in Database.transaction (or a @Command route)');
+    }
+    return manager;
+  }
+
+  /** For reads: the open transaction's manager (it sees its own writes), else the pool's. */
+  get reader(): EntityManager {
+    const manager = this.current.getStore();
+    return manager?.queryRunner?.isTransactionActive ? manager : this.dataSource.manager;
+  }
+
+
+  /**
+   * Runs `work` in one READ COMMITTED transaction. Serialization failures and deadlocks roll back
+   * and run `work` again, so `work` must have no effect outside the database. Called inside an
+   * open transaction, `work` joins it: a unit of work is never split.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const open = this.current.getStore();
+    if (open?.queryRunner?.isTransactionActive) return work(open);
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        await runner.startTransaction();
+        const result = await this.current.run(runner.manager, () => work(runner.manager));
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      } finally {
+        await runner.release();
+      }
+    }
+  }
+
+  /**
+   * Runs `work` in a REPEATABLE READ, READ ONLY transaction of its own: every query sees one
+   * consistent moment (an audit or a public document never mixes two).
+   */
+  async snapshot<T>(work: (snapshot: Snapshot) => Promise<T>, options: SnapshotOptions = {}): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      if (options.statementTimeoutMs !== undefined) await runner.query(`SET LOCAL statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`);
+      const result = await work(snapshotOn(runner));
+      await runner.query('COMMIT');
+      return result;
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * One query's rows as a stream with back-pressure, in a read-only snapshot of its own without
+   * the statement timeout. The connection goes back to the pool at the stream's end; a stream
+   * closed early (the client went away) still holds an open cursor, so its connection is
+   * discarded instead.
+   */
+  async stream(sql: string, params: unknown[] = [], batchSize = 500): Promise<Readable> {
+    const runner = this.dataSource.createQueryRunner();
+    let client: PoolClient;
+    try {
+      client = (await runner.connect()) as PoolClient;
+      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await runner.query('SET LOCAL statement_timeout = 0');
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
+    const rows = client.query(new QueryStream(sql, params, { batchSize }));
+    let released = false;
+    const release = async (broken?: Error) => {
+      if (released) return;
+      released = true;
+      // A broken connection must not serve the next request: the pool ends it instead of reusing it.
+      await (runner as unknown as PostgresRunner).releasePostgresConnection(broken);
+    };
+    rows.once('end', () => {
+      runner.query('COMMIT').then(() => release(), (error: Error) => release(error));
+    });
+    rows.once('error', (error) => void release(error));
+    rows.once('close', () => setImmediate(() => released || rows.readableEnded || void release(new Error('stream closed before its end'))));
+    return rows;
+  }
+}
+
+function snapshotOn(runner: QueryRunner): Snapshot {
+  return {
+    manager: runner.manager,
+    query: (sql, params) => runner.query(sql, params),
+    async *cursor<Row>(sql: string, params: unknown[] = [], options: { batchSize?: number; raw?: boolean } = {}) {
+      const name = `snapshot_cursor_${++cursorCounter}`;
+      const batch = options.batchSize ?? 10_000;
+      const client = (await runner.connect()) as PoolClient;
+      await runner.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+      try {
+        for (;;) {
+          const rows: Row[] = options.raw
+            ? ((await client.query({ text: `FETCH ${batch} FROM ${name}`, rowMode: 'array', types: RAW_TEXT })).rows as Row[])
+            : await runner.query(`FETCH ${batch} FROM ${name}`);
+          if (rows.length === 0) return;
+          yield rows;
+        }
+      } finally {
+        await runner.query(`CLOSE ${name}`).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Principal } from '../../auth/principal';
+import { InvalidState, NotFound } from '../../common/errors/common-errors';
+import { groupBy } from '../../common/group-by';
+import { parseAmount } from '../../common/money/parse-amount';
+import { Database } from '../../database/database';
+import { LedgerAccounts } from '../../ledger/ledger-accounts';
+import { transfer } from '../../ledger/ledger-event';
+import { LedgerService } from '../../ledger/ledger.service';
+import { TranchesRepository } from '../tranches/tranches.repository';
+import { assertNotClosed } from './account-rules';
+import { toEscrowAccountView } from './account-view';
+import { EscrowAccountRow, EscrowAccountView } from './account.types';
+import { AccountsRepository } from './accounts.repository';
+import { CreateDepositDto } from './dto/create-deposit.dto';
+import { CreateEscrowAccountDto } from './dto/create-escrow-account.dto';
+
+export interface DepositView {
+  id: string;
+  escrowAccountId: string;
+  organizationId: string;
+  amount: string;
+  currency: string;
+  reference: string | null;
+  journalTransactionId: string;
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly db: Database,
+    private readonly accounts: AccountsRepository,
+    private readonly tranches: TranchesRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async create(dto: CreateEscrowAccountDto, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.insert(this.db.writer, { ...dto, createdBy: actor.id });
+    await this.ledger.post(this.db.writer, {
+      kind: 'escrow_opened',
+      actorPrincipalId: actor.id,
+      escrowAccountId: account.id,
+      details: { name: account.name, currency: account.currency, country: account.country },
+    });
+    return toEscrowAccountView(account, []);
+  }
+
+  async list(): Promise<EscrowAccountView[]> {
+    const accounts = await this.accounts.findAll(this.db.reader);
+    const totals = await this.accounts.donorTotals(this.db.reader, accounts.map((a) => a.id));
+    const byAccount = groupBy(totals, (t) => t.escrow_account_id);
+    return accounts.map((a) => toEscrowAccountView(a, byAccount.get(a.id) ?? []));
+  }
+
+  async get(id: string): Promise<EscrowAccountView> {
+    const account = await this.accounts.find(this.db.reader, id);
+    if (!account) throw new NotFound('escrow account', id);
+    return this.view(account);
+  }
+
+  /** Donors may deposit while the account is suspended (money in is never the risk), not once closed. */
+  async deposit(escrowAccountId: string, dto: CreateDepositDto, donor: Principal): Promise<DepositView> {
+    const account = await this.accounts.lock(this.db.writer, escrowAccountId, 'share');
+    const amount = parseAmount(dto.amount, account.currency);
+    assertNotClosed(account);
+    const depositId = randomUUID();
+    const posted = await this.ledger.post(this.db.writer, {
+      kind: 'deposit',
+      actorPrincipalId: donor.id,
+      escrowAccountId,
+      refs: { depositId, donorOrganizationId: donor.organizationId },
+      details: { reference: dto.reference ?? null },
+      postings: transfer(
+        LedgerAccounts.donorSource(donor.organizationId, account.currency),
+        LedgerAccounts.escrowUnallocated(escrowAccountId, donor.organizationId, account.currency),
+        amount,
+      ),
+    });
+    await this.accounts.insertDeposit(this.db.writer, {
+      id: depositId,
+      escrowAccountId,
+      organizationId: donor.organizationId,
+      principalId: donor.id,
+      amount: amount.toString(),
+      currency: account.currency,
+      reference: dto.reference,
+      journalTransactionId: posted.id,
+    });
+    return {
+      id: depositId,
+      escrowAccountId,
+      organizationId: donor.organizationId,
+      amount: amount.toString(),
+      currency: account.currency,
+      reference: dto.reference ?? null,
+      journalTransactionId: posted.id,
+    };
+  }
+
+  /** A monitor or admin stops every release on a verified violation. */
+  async suspend(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.lock(this.db.writer, id, 'update');
+    assertNotClosed(account);
+    if (account.status === 'suspended') throw new InvalidState(`escrow account ${id} is already suspended`);
+    return this.changeStatus(account, 'suspended', 'escrow_suspended', reason, actor);
+  }
+
+  async resume(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.lock(this.db.writer, id, 'update');
+    assertNotClosed(account);
+    if (account.status !== 'suspended') throw new InvalidState(`escrow account ${id} is not suspended`);
+    return this.changeStatus(account, 'active', 'escrow_resumed', reason, actor);
+  }
+
+  /** Closes an account with no open tranche and refunds each donor's unallocated funds. */
+  async close(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
+    const account = await this.accounts.lock(this.db.writer, id, 'update');
+    assertNotClosed(account);
+    if ((await this.tranches.countOpen(this.db.writer, id)) > 0) {
+      throw new InvalidState('an account with allocated or release-pending tranches cannot be closed');
+    }
+    // Each donor gets back exactly what the ledger holds for it: the source of truth.
+    const donors = (await this.accounts.donorTotals(this.db.writer, [id])).map((row) => row.organization_id);
+    const held = await this.ledger.balances(
+      this.db.writer,
+      donors.map((donor) => LedgerAccounts.escrowUnallocated(id, donor, account.currency)),
+    );
+    const refunds = donors
+      .map((donor) => ({
+        id: randomUUID(),
+        organizationId: donor,
+        amount: held.get(LedgerAccounts.escrowUnallocated(id, donor, account.currency).code)!,
+      }))
+      .filter((refund) => refund.amount.isPositive());
+
+    const posted = await this.ledger.post(this.db.writer, {
+      kind: 'escrow_closed',
+      actorPrincipalId: actor.id,
+      escrowAccountId: id,
+      refs: Object.fromEntries(refunds.map((r) => [`refund:${r.organizationId}`, r.id])),
+      details: { reason },
+      postings: refunds.flatMap((r) =>
+        transfer(
+          LedgerAccounts.escrowUnallocated(id, r.organizationId, account.currency),
+          LedgerAccounts.donorSource(r.organizationId, account.currency),
+          r.amount,
+        ),
+      ),
+    });
+    for (const refund of refunds) {
+      await this.accounts.insertRefund(this.db.writer, {
+        id: refund.id,
+        escrowAccountId: id,
+        organizationId: refund.organizationId,
+        amount: refund.amount.toString(),
+        journalTransactionId: posted.id,
+      });
+    }
+    await this.accounts.setStatus(this.db.writer, id, 'closed');
+    return this.view({ ...account, status: 'closed' });
+  }
+
+  private async changeStatus(
+    account: EscrowAccountRow,
+    status: 'active' | 'suspended',
+    kind: 'escrow_suspended' | 'escrow_resumed',
+    reason: string,
+    actor: Principal,
+  ): Promise<EscrowAccountView> {
+    await this.accounts.setStatus(this.db.writer, account.id, status);
+    await this.ledger.post(this.db.writer, {
+      kind,
+      actorPrincipalId: actor.id,
+      escrowAccountId: account.id,
+      details: { reason, actorRole: actor.role, actorOrganizationId: actor.organizationId },
+    });
+    return this.view({ ...account, status });
+  }
+
+  private async view(account: EscrowAccountRow): Promise<EscrowAccountView> {
+    return toEscrowAccountView(account, await this.accounts.donorTotals(this.db.reader, [account.id]));
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../../auth/principal';
+import { InvalidState, NotFound } from '../../common/errors/common-errors';
+import { Database } from '../../database/database';
+import { LedgerService } from '../../ledger/ledger.service';
+import { TranchesRepository } from '../tranches/tranches.repository';
+import { BenchmarkView, BenchmarksRepository } from './benchmarks.repository';
+import { CreateBenchmarkDto } from './dto/create-benchmark.dto';
+import { CreateSignoffDto } from './dto/create-signoff.dto';
+
+const DEFAULT_REQUIRED_APPROVALS = 2;
+
+@Injectable()
+export class BenchmarksService {
+  constructor(
+    private readonly db: Database,
+    private readonly benchmarks: BenchmarksRepository,
+    private readonly tranches: TranchesRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  /** Conditions are fixed before a release is asked for: only while the tranche is allocated. */
+  async add(trancheId: string, dto: CreateBenchmarkDto, admin: Principal): Promise<BenchmarkView> {
+    const tranche = await this.tranches.lock(this.db.writer, trancheId, 'update');
+    if (tranche.status !== 'allocated') {
+      throw new InvalidState(`benchmarks can be added only to an allocated tranche; this one is ${tranche.status}`);
+    }
+    const requiredApprovals = dto.requiredApprovals ?? DEFAULT_REQUIRED_APPROVALS;
+    const id = await this.benchmarks.insert(this.db.writer, { trancheId, kind: dto.kind, description: dto.description, requiredApprovals });
+    await this.ledger.post(this.db.writer, {
+      kind: 'benchmark_added',
+      actorPrincipalId: admin.id,
+      escrowAccountId: tranche.escrow_account_id,
+      refs: { trancheId, benchmarkId: id },
+      details: { benchmarkKind: dto.kind, description: dto.description, requiredApprovals },
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Records a monitor's decision. The tranche is share-locked, so a sign-off and a release
+   * approval (which locks it for update and re-checks the benchmarks) never interleave.
+   */
+  async signoff(benchmarkId: string, dto: CreateSignoffDto, monitor: Principal): Promise<BenchmarkView> {
+    const benchmark = await this.get(benchmarkId);
+    const tranche = await this.tranches.lock(this.db.writer, benchmark.trancheId, 'share');
+    if (tranche.status === 'released' || tranche.status === 'cancelled') {
+      throw new InvalidState(`the tranche is ${tranche.status}; its benchmarks are closed`);
+    }
+    await this.benchmarks.insertSignoff(this.db.writer, {
+      benchmarkId,
+      principalId: monitor.id,
+      organizationId: monitor.organizationId,
+      decision: dto.decision,
+      evidence: dto.evidence,
+      comment: dto.comment,
+    });
+    await this.ledger.post(this.db.writer, {
+      kind: 'benchmark_signoff',
+      actorPrincipalId: monitor.id,
+      escrowAccountId: tranche.escrow_account_id,
+      refs: { trancheId: tranche.id, benchmarkId, monitorOrganizationId: monitor.organizationId },
+      details: { decision: dto.decision, evidence: dto.evidence ?? null, comment: dto.comment ?? null },
+    });
+    return this.get(benchmarkId);
+  }
+
+  async get(id: string): Promise<BenchmarkView> {
+    const benchmark = await this.benchmarks.find(this.db.reader, id);
+    if (!benchmark) throw new NotFound('benchmark', id);
+    return benchmark;
+  }
+}

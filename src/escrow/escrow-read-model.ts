@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { groupBy } from '../common/group-by';
+import { toEscrowAccountView } from './accounts/account-view';
+import { EscrowAccountView } from './accounts/account.types';
+import { AccountsRepository } from './accounts/accounts.repository';
+import { BenchmarkView } from './benchmarks/benchmarks.repository';
+import { BenchmarksRepository } from './benchmarks/benchmarks.repository';
+import { TrancheCategory, TrancheStatus } from './tranches/tranche.types';
+
+/** A money movement into or out of an account, for public reports. */
+export interface AccountMovement {
+  id: string;
+  escrowAccountId: string;
+  organizationId: string;
+  amount: string;
+  at: Date;
+}
+
+/** A tranche as public reports show it: what, for whom, and where it stands. */
+export interface ReportedTranche {
+  id: string;
+  escrowAccountId: string;
+  donorOrganizationId: string;
+  recipientOrganizationId: string;
+  category: TrancheCategory;
+  phase: number;
+  amount: string;
+  currency: string;
+  status: TrancheStatus;
+  createdAt: Date;
+  releasedAt: Date | null;
+  benchmarks: BenchmarkView[];
+}
+
+export interface EscrowReport {
+  accounts: (EscrowAccountView & { createdAtDate: Date })[];
+  tranches: ReportedTranche[];
+  deposits: AccountMovement[];
+  refunds: AccountMovement[];
+}
+
+/**
+ * What public reporting (dashboard, IATI) reads of the escrow domain, in the caller's snapshot:
+ * a handful of queries for all accounts, not one per account. Figures come from the same code
+ * as the escrow API, so a report can never disagree with it.
+ */
+@Injectable()
+export class EscrowReadModel {
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly benchmarks: BenchmarksRepository,
+  ) {}
+
+  async report(db: EntityManager): Promise<EscrowReport> {
+    const accounts = await this.accounts.findAll(db);
+    const ids = accounts.map((a) => a.id);
+    const donorTotals = groupBy(await this.accounts.donorTotals(db, ids), (r) => r.escrow_account_id);
+    const tranches: TrancheReportRow[] = await db.query(
+      `SELECT t.id, t.escrow_account_id, t.donor_organization_id, t.recipient_organization_id, t.category, t.phase,
+              t.amount::text AS amount, t.currency, t.status, t.created_at,
+              (SELECT max(q.decided_at) FROM release_requests q WHERE q.tranche_id = t.id AND q.status = 'approved') AS released_at
+         FROM tranches t WHERE t.escrow_account_id = ANY ($1) ORDER BY t.phase, t.created_at, t.id`,
+      [ids],
+    );
+    const benchmarksOf = groupBy(await this.benchmarks.findByTranches(db, tranches.map((t) => t.id)), (b) => b.trancheId);
+    const movements = (table: 'deposits' | 'refunds') =>
+      db.query(
+        `SELECT id, escrow_account_id AS "escrowAccountId", organization_id AS "organizationId", amount::text AS amount, created_at AS at
+           FROM ${table} WHERE escrow_account_id = ANY ($1) ORDER BY created_at, id`,
+        [ids],
+      ) as Promise<AccountMovement[]>;
+    return {
+      accounts: accounts.map((a) => ({ ...toEscrowAccountView(a, donorTotals.get(a.id) ?? []), createdAtDate: a.created_at })),
+      tranches: tranches.map((t) => ({
+        id: t.id,
+        escrowAccountId: t.escrow_account_id,
+        donorOrganizationId: t.donor_organization_id,
+        recipientOrganizationId: t.recipient_organization_id,
+        category: t.category,
+        phase: t.phase,
+        amount: t.amount,
+        currency: t.currency,
+        status: t.status,
+        createdAt: t.created_at,
+        releasedAt: t.released_at,
+        benchmarks: benchmarksOf.get(t.id) ?? [],
+      })),
+      deposits: await movements('deposits'),
+      refunds: await movements('refunds'),
+    };
+  }
+}
+
+interface TrancheReportRow {
+  id: string;
+  escrow_account_id: string;
+  donor_organization_id: string;
+  recipient_organization_id: string;
+  category: TrancheCategory;
+  phase: number;
+  amount: string;
+  currency: string;
+  status: TrancheStatus;
+  created_at: Date;
+  released_at: Date | null;
+}

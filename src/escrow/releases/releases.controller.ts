@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../auth/current-principal.decorator';
+import { Principal } from '../../auth/principal';
+import { Roles } from '../../auth/roles.decorator';
+import { EmptyBody } from '../../common/validation/empty-body.pipe';
+import { ReasonDto } from '../../common/validation/reason.dto';
+import { UuidParam } from '../../common/validation/uuid-param.decorator';
+import { Command } from '../../common/http/command.decorator';
+import { ReleasesService } from './releases.service';
+
+@ApiTags('releases')
+@ApiBearerAuth()
+@Controller('v1')
+export class ReleasesController {
+  constructor(private readonly releases: ReleasesService) {}
+
+  @Post('tranches/:id/release-requests')
+  @Command()
+  @Roles('admin')
+  request(@UuidParam() trancheId: string, @EmptyBody() _: unknown, @CurrentPrincipal() admin: Principal) {
+    return this.releases.request(trancheId, admin);
+  }
+
+  @Get('release-requests/:id')
+  get(@UuidParam() id: string) {
+    return this.releases.get(id);
+  }
+
+  /** By an admin other than the requester (403 FOUR_EYES); moves the money. */
+  @Post('release-requests/:id/approve')
+  @Command()
+  @HttpCode(200)
+  @Roles('admin')
+  approve(@UuidParam() id: string, @EmptyBody() _: unknown, @CurrentPrincipal() admin: Principal) {
+    return this.releases.approve(id, admin);
+  }
+
+  @Post('release-requests/:id/reject')
+  @Command()
+  @HttpCode(200)
+  @Roles('admin')
+  reject(@UuidParam() id: string, @Body() dto: ReasonDto, @CurrentPrincipal() admin: Principal) {
+    return this.releases.reject(id, dto.reason, admin);
+  }
+}

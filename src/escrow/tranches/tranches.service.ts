@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuthService } from '../../auth/auth.service';
+import { Principal } from '../../auth/principal';
+import { Forbidden, InvalidInput, InvalidState, NotFound } from '../../common/errors/common-errors';
+import { groupBy } from '../../common/group-by';
+import { Money } from '../../common/money/money';
+import { parseAmount } from '../../common/money/parse-amount';
+import { Database } from '../../database/database';
+import { LedgerAccounts } from '../../ledger/ledger-accounts';
+import { transfer } from '../../ledger/ledger-event';
+import { LedgerService } from '../../ledger/ledger.service';
+import { assertNotClosed } from '../accounts/account-rules';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { BenchmarksRepository } from '../benchmarks/benchmarks.repository';
+import { CreateTrancheDto } from './dto/create-tranche.dto';
+import { TrancheRow, TrancheView } from './tranche.types';
+import { TranchesRepository } from './tranches.repository';
+
+@Injectable()
+export class TranchesService {
+  constructor(
+    private readonly db: Database,
+    private readonly tranches: TranchesRepository,
+    private readonly escrowAccounts: AccountsRepository,
+    private readonly benchmarks: BenchmarksRepository,
+    private readonly auth: AuthService,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  /**
+   * Earmarks part of the donor's own unallocated contribution. The ledger locks that balance,
+   * so concurrent allocations can never together exceed it (409 INSUFFICIENT_FUNDS).
+   */
+  async allocate(escrowAccountId: string, dto: CreateTrancheDto, donor: Principal): Promise<TrancheView> {
+    const account = await this.escrowAccounts.lock(this.db.writer, escrowAccountId, 'share');
+    const amount = parseAmount(dto.amount, account.currency);
+    assertNotClosed(account);
+    const recipient = await this.auth.findOrganization(dto.recipientOrganizationId);
+    if (!recipient) throw new NotFound('recipientOrganizationId: organization', dto.recipientOrganizationId);
+    if (recipient.type !== 'recipient') {
+      throw new InvalidInput('recipientOrganizationId', `must name an organization of type recipient, not ${recipient.type}`);
+    }
+    const tranche = await this.tranches.insert(this.db.writer, {
+      id: randomUUID(),
+      escrow_account_id: escrowAccountId,
+      donor_organization_id: donor.organizationId,
+      recipient_organization_id: recipient.id,
+      category: dto.category,
+      phase: dto.phase,
+      amount: amount.toString(),
+      currency: account.currency,
+      description: dto.description ?? null,
+    });
+    await this.ledger.post(this.db.writer, {
+      kind: 'tranche_allocated',
+      actorPrincipalId: donor.id,
+      escrowAccountId,
+      refs: { trancheId: tranche.id, donorOrganizationId: donor.organizationId, recipientOrganizationId: recipient.id },
+      details: { category: tranche.category, phase: tranche.phase },
+      postings: transfer(
+        LedgerAccounts.escrowUnallocated(escrowAccountId, donor.organizationId, account.currency),
+        LedgerAccounts.tranche(escrowAccountId, tranche.id, account.currency),
+        amount,
+      ),
+    });
+    return { ...toTrancheView(tranche), benchmarks: [] };
+  }
+
+  /** Returns an allocated tranche's funds to its donor's unallocated balance. */
+  async cancel(id: string, reason: string, actor: Principal): Promise<TrancheView> {
+    const unlocked = await this.tranches.findOrFail(this.db.writer, id);
+    if (actor.role === 'donor' && actor.organizationId !== unlocked.donor_organization_id) {
+      throw new Forbidden('only the donor organization that allocated this tranche, or an admin, may cancel it');
+    }
+    await this.escrowAccounts.lock(this.db.writer, unlocked.escrow_account_id, 'share');
+    const tranche = await this.tranches.lock(this.db.writer, id, 'update');
+    if (tranche.status !== 'allocated') {
+      throw new InvalidState(`only an allocated tranche can be cancelled; this one is ${tranche.status}`);
+    }
+    await this.ledger.post(this.db.writer, {
+      kind: 'tranche_cancelled',
+      actorPrincipalId: actor.id,
+      escrowAccountId: tranche.escrow_account_id,
+      refs: { trancheId: id },
+      details: { reason },
+      postings: transfer(
+        LedgerAccounts.tranche(tranche.escrow_account_id, id, tranche.currency),
+        LedgerAccounts.escrowUnallocated(tranche.escrow_account_id, tranche.donor_organization_id, tranche.currency),
+        Money.of(tranche.amount, tranche.currency),
+      ),
+    });
+    await this.tranches.setStatus(this.db.writer, id, 'cancelled');
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<TrancheView> {
+    const tranche = await this.tranches.findOrFail(this.db.reader, id);
+    const benchmarks = await this.benchmarks.findByTranches(this.db.reader, [id]);
+    return { ...toTrancheView(tranche), benchmarks };
+  }
+
+  async listByEscrow(escrowAccountId: string): Promise<TrancheView[]> {
+    if (!(await this.escrowAccounts.find(this.db.reader, escrowAccountId))) throw new NotFound('escrow account', escrowAccountId);
+    const tranches = await this.tranches.listByEscrow(this.db.reader, escrowAccountId);
+    const benchmarks = await this.benchmarks.findByTranches(this.db.reader, tranches.map((t) => t.id));
+    const byTranche = groupBy(benchmarks, (b) => b.trancheId);
+    return tranches.map((t) => ({ ...toTrancheView(t), benchmarks: byTranche.get(t.id) ?? [] }));
+  }
+}
+
+export function toTrancheView(row: TrancheRow): Omit<TrancheView, 'benchmarks'> {
+  return {
+    id: row.id,
+    escrowAccountId: row.escrow_account_id,
+    donorOrganizationId: row.donor_organization_id,
+    recipientOrganizationId: row.recipient_organization_id,
+    category: row.category,
+    phase: row.phase,
+    amount: Money.of(row.amount, row.currency).toString(),
+    currency: row.currency,
+    status: row.status,
+    description: row.description,
+  };
+}

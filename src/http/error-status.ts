@@ -1,0 +1,36 @@
+import { HttpStatus } from '@nestjs/common';
+import { CommonErrorCode } from '../common/errors/common-errors';
+import { DatabaseErrorCode } from '../database/database-errors';
+import { EscrowErrorCode } from '../escrow/escrow-errors';
+import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
+import { LedgerErrorCode } from '../ledger/ledger-errors';
+
+/** Every code any feature can refuse with. */
+export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | EscrowErrorCode | IdempotencyErrorCode;
+
+/**
+ * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
+ * compile until it has a status here.
+ */
+const STATUS: { [Code in ErrorCode]: HttpStatus } = {
+  INVALID_INPUT: HttpStatus.BAD_REQUEST,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  FOUR_EYES: HttpStatus.FORBIDDEN,
+  INVALID_STATE: HttpStatus.CONFLICT,
+  DATABASE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  INSUFFICIENT_FUNDS: HttpStatus.CONFLICT,
+  CURRENCY_MISMATCH: HttpStatus.CONFLICT,
+  POSTING_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
+  ACCOUNT_KIND_MISMATCH: HttpStatus.INTERNAL_SERVER_ERROR,
+  JOURNAL_APPEND_ONLY: HttpStatus.INTERNAL_SERVER_ERROR,
+  ACCOUNT_CLOSED: HttpStatus.CONFLICT,
+  ACCOUNT_SUSPENDED: HttpStatus.CONFLICT,
+  BENCHMARKS_NOT_MET: HttpStatus.CONFLICT,
+  PHASE_ORDER: HttpStatus.CONFLICT,
+  IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+export function statusOfCode(code: string): HttpStatus {
+  return (STATUS as Record<string, HttpStatus>)[code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+}
