@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { generateApiKey, hashApiKey } from '../src/auth/api-key';
 import { OrganizationType, Role } from '../src/auth/principal';
-import { FIND_OR_CREATE_ORGANIZATION_SQL } from '../src/auth/principals.repository';
+import { FIND_OR_CREATE_ORGANIZATION_SQL } from '../src/auth/organizations.repository';
 
 export interface BenchPrincipal {
   id: string;
@@ -18,7 +18,7 @@ export async function createPrincipal(client: Client, role: Role, organization: 
   const { rows: [org] } = await client.query(FIND_OR_CREATE_ORGANIZATION_SQL, [organization, type]);
   const apiKey = generateApiKey();
   const { rows: [principal] } = await client.query(
-    `INSERT INTO principals (name, role, organization_id, api_key_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+    `INSERT INTO principals (name, role, organization_id, api_key_hash, status) VALUES ($1, $2, $3, $4, 'active') RETURNING id`,
     [`${role} of ${organization}`, role, org.id, hashApiKey(apiKey)],
   );
   return { id: principal.id, organizationId: org.id, role, auth: `Bearer ${apiKey}` };

@@ -8,6 +8,7 @@ import { EscrowModule } from './escrow/escrow.module';
 import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { CommandInterceptor } from './http/command.interceptor';
+import { CommandsModule } from './commands/commands.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
@@ -18,9 +19,12 @@ import { TransparencyModule } from './transparency/transparency.module';
   imports: [
     LoggingModule,
     DatabaseModule,
-    IdempotencyModule,
-    ThrottlingModule, // before AuthModule: its guard runs first, so a refused request costs no query
+    // Before anything that imports AuthModule: global guards run in the order their modules
+    // load, and the rate limit must come first, so a refused request costs no query.
+    ThrottlingModule,
     AuthModule,
+    IdempotencyModule,
+    CommandsModule,
     LedgerModule,
     EscrowModule,
     TransparencyModule,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
-import { AuthService } from './auth/auth.service';
+import { GovernanceService } from './auth/governance.service';
 import { Role, ROLES } from './auth/principal';
 import { CliModule } from './cli/cli.module';
 import { Database } from './database/database';
@@ -50,7 +50,7 @@ program
   .requiredOption('--org <organization>', 'organization name; created with the role\'s type if absent')
   .action(async (options: { name: string; role: Role; org: string }) => {
     const issued = await withApp((app) =>
-      app.get(Database).transaction(() => app.get(AuthService).createPrincipalInOrganizationNamed(options.name, options.role, options.org)),
+      app.get(Database).transaction(() => app.get(GovernanceService).bootstrap(options.name, options.role, options.org)),
     );
     print({ id: issued.id, name: issued.name, role: issued.role, organizationId: issued.organizationId, apiKey: issued.apiKey });
   });

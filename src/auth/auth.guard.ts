@@ -1,7 +1,9 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { Forbidden } from '../common/errors/common-errors';
 import { AuthService } from './auth.service';
+import { Unauthenticated } from './identity-errors';
 import { AuthenticatedRequest, Role } from './principal';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
@@ -23,12 +25,12 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     const principal = match ? await this.auth.authenticate(match[1]) : undefined;
-    if (!principal) throw new UnauthorizedException('a valid API key is required: Authorization: Bearer <apiKey>');
+    if (!principal) throw new Unauthenticated();
     request.principal = principal;
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(principal.role)) {
-      throw new ForbiddenException(`this action needs the role ${roles.join(' or ')}; you are ${principal.role}`);
+      throw new Forbidden(`this action needs the role ${roles.join(' or ')}; you are ${principal.role}`);
     }
     return true;
   }

@@ -1,100 +1,136 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OrganizationType, Principal, Role } from './principal';
+import { OrganizationType, Principal, PrincipalStatus, Role } from './principal';
 
-/** First key of the two-key advisory lock on an organization name (the second is its hash). */
-const ORGANIZATION_NAME_LOCK = 7_404_010;
-
-/** $1 name, $2 type: the oldest organization of that name, else a new one. Shared with bench and tests. */
-export const FIND_OR_CREATE_ORGANIZATION_SQL = `
-  WITH found AS (SELECT id, name, type FROM organizations WHERE name = $1 ORDER BY created_at, id LIMIT 1),
-       created AS (INSERT INTO organizations (name, type, created_at)
-                   SELECT $1, $2, clock_timestamp() WHERE NOT EXISTS (SELECT 1 FROM found)
-                   RETURNING id, name, type)
-  SELECT id, name, type FROM found UNION ALL SELECT id, name, type FROM created`;
-
-export interface Organization {
-  id: string;
-  name: string;
-  type: OrganizationType;
-}
-
-interface PrincipalRow {
+export interface PrincipalRecord {
   id: string;
   name: string;
   role: Role;
-  organization_id: string;
-  api_key_hash: Buffer;
+  organizationId: string;
+  organizationType: OrganizationType;
+  email: string | null;
+  status: PrincipalStatus;
+  requestedBy: string | null;
+  approvedBy: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
 }
 
-/** SQL for organizations and principals; every method takes the executor to run on. */
+/** Where a principal stands, as controls judge it: live or not, and in which organization. */
+export interface Standing {
+  active: boolean;
+  organizationId: string;
+  organizationType: OrganizationType;
+}
+
+const RECORD = `p.id, p.name, p.role, p.organization_id AS "organizationId", o.type AS "organizationType", p.email, p.status,
+                p.requested_by AS "requestedBy", p.approved_by AS "approvedBy", p.created_at AS "createdAt", p.revoked_at AS "revokedAt"`;
+const FROM = `principals p JOIN organizations o ON o.id = p.organization_id`;
+
+/** SQL for principals; every method takes the executor to run on. */
 @Injectable()
 export class PrincipalsRepository {
-  /** A new organization; same-named ones are ordered by when they were made (see lockName). */
-  async insertOrganization(db: EntityManager, name: string, type: OrganizationType): Promise<Organization> {
-    await this.lockName(db, name);
-    const [row] = await db.query(
-      `INSERT INTO organizations (name, type, created_at) VALUES ($1, $2, clock_timestamp()) RETURNING id, name, type`,
-      [name, type],
+  /** A principal awaiting approval; its key will exist only once it is claimed. */
+  async insertPending(
+    db: EntityManager,
+    p: { name: string; role: Role; organizationId: string; email: string | null; requestedBy: string | null; claimTokenHash: Buffer },
+  ): Promise<PrincipalRecord> {
+    const [{ id }] = await db.query(
+      `INSERT INTO principals (name, role, organization_id, email, status, requested_by, claim_token_hash)
+       VALUES ($1, $2, $3, $4, 'pending_approval', $5, $6) RETURNING id`,
+      [p.name, p.role, p.organizationId, p.email, p.requestedBy, p.claimTokenHash],
+    );
+    return (await this.find(db, id))!;
+  }
+
+  /** The command line's bootstrap: active at once, with its key. */
+  async insertActive(db: EntityManager, p: { name: string; role: Role; organizationId: string; keyHash: Buffer }): Promise<PrincipalRecord> {
+    const [{ id }] = await db.query(
+      `INSERT INTO principals (name, role, organization_id, status, approved_at, claimed_at, api_key_hash)
+       VALUES ($1, $2, $3, 'active', now(), now(), $4) RETURNING id`,
+      [p.name, p.role, p.organizationId, p.keyHash],
+    );
+    return (await this.find(db, id))!;
+  }
+
+  async find(db: EntityManager, id: string): Promise<PrincipalRecord | undefined> {
+    const [row] = await db.query(`SELECT ${RECORD} FROM ${FROM} WHERE p.id = $1`, [id]);
+    return row;
+  }
+
+  /** Locks the principal row for a decision on it (approve, revoke, claim). */
+  async lock(db: EntityManager, id: string): Promise<PrincipalRecord | undefined> {
+    const [row] = await db.query(`SELECT ${RECORD} FROM ${FROM} WHERE p.id = $1 FOR UPDATE OF p`, [id]);
+    return row;
+  }
+
+  async list(db: EntityManager): Promise<PrincipalRecord[]> {
+    return db.query(`SELECT ${RECORD} FROM ${FROM} ORDER BY p.created_at, p.id`);
+  }
+
+  async emailInUse(db: EntityManager, email: string): Promise<boolean> {
+    const [row] = await db.query(`SELECT 1 FROM principals WHERE email = $1 AND status <> 'revoked'`, [email]);
+    return row !== undefined;
+  }
+
+  /** Whether the organization has an active principal (a donor's members approve its newcomers). */
+  async hasActiveMember(db: EntityManager, organizationId: string): Promise<boolean> {
+    const [row] = await db.query(`SELECT 1 FROM principals WHERE organization_id = $1 AND status = 'active' LIMIT 1`, [organizationId]);
+    return row !== undefined;
+  }
+
+  async approve(db: EntityManager, id: string, approvedBy: string): Promise<void> {
+    await db.query(`UPDATE principals SET status = 'active', approved_by = $2, approved_at = now() WHERE id = $1`, [id, approvedBy]);
+  }
+
+  /**
+   * Gives the active, unclaimed principal holding this claim token its key; the token is spent.
+   * Undefined when there is none (unknown, spent, pending or revoked).
+   */
+  async claim(db: EntityManager, claimTokenHash: Buffer, keyHash: Buffer): Promise<{ id: string } | undefined> {
+    const [[row]] = await db.query(
+      `UPDATE principals SET api_key_hash = $2, claim_token_hash = NULL, claimed_at = now()
+        WHERE claim_token_hash = $1 AND status = 'active' AND api_key_hash IS NULL
+        RETURNING id`,
+      [claimTokenHash, keyHash],
     );
     return row;
   }
 
-  async findOrganization(db: EntityManager, id: string): Promise<Organization | undefined> {
-    const [row] = await db.query(`SELECT id, name, type FROM organizations WHERE id = $1`, [id]);
-    return row;
+  /** Revokes; returns the key hash (to drop from caches), or null when it never had a key. */
+  async revoke(db: EntityManager, id: string): Promise<Buffer | null> {
+    const [[row]] = await db.query(
+      `UPDATE principals SET status = 'revoked', revoked_at = now(), claim_token_hash = NULL WHERE id = $1 RETURNING api_key_hash`,
+      [id],
+    );
+    return row.api_key_hash;
   }
 
-  async organizationNames(db: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
-    const rows: { id: string; name: string }[] = await db.query(`SELECT id, name FROM organizations WHERE id = ANY ($1)`, [ids]);
-    return new Map(rows.map((r) => [r.id, r.name]));
-  }
-
-  /** The oldest organization of this name, or a new one of this type. */
-  async findOrCreateOrganizationNamed(db: EntityManager, name: string, type: OrganizationType): Promise<Organization> {
-    await this.lockName(db, name);
-    const [row] = await db.query(FIND_OR_CREATE_ORGANIZATION_SQL, [name, type]);
+  async findActiveByKeyHash(db: EntityManager, keyHash: Buffer): Promise<(Principal & { keyHash: Buffer }) | undefined> {
+    const [row] = await db.query(
+      `SELECT p.id, p.name, p.role, p.organization_id AS "organizationId", o.type AS "organizationType", p.api_key_hash AS "keyHash"
+         FROM ${FROM} WHERE p.api_key_hash = $1 AND p.status = 'active'`,
+      [keyHash],
+    );
     return row;
   }
 
   /**
-   * Names are not unique (ids are), so no constraint serializes "find or create by name". Every
-   * creation takes this lock until its transaction ends and stamps the time after taking it:
-   * same-named organizations are then created, committed and dated in one order, and "the
-   * oldest of this name" is the same answer for everyone.
+   * Whether the principal is still active, holding a share lock on its row until the caller's
+   * transaction ends: a revocation (an UPDATE of that row) waits for the writes already under
+   * way, and every write that starts after it sees it.
    */
-  private async lockName(db: EntityManager, name: string): Promise<void> {
-    await db.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, [ORGANIZATION_NAME_LOCK, name]);
+  async isActiveLocked(db: EntityManager, id: string): Promise<boolean> {
+    const [row] = await db.query(`SELECT status = 'active' AS active FROM principals WHERE id = $1 FOR SHARE`, [id]);
+    return row?.active === true;
   }
 
-  async insertPrincipal(db: EntityManager, name: string, role: Role, organizationId: string, keyHash: Buffer): Promise<Principal> {
-    const [row] = await db.query(
-      `INSERT INTO principals (name, role, organization_id, api_key_hash) VALUES ($1, $2, $3, $4)
-       RETURNING id, name, role, organization_id`,
-      [name, role, organizationId, keyHash],
+  async standings(db: EntityManager, ids: readonly string[]): Promise<Map<string, Standing>> {
+    const rows: ({ id: string } & Standing)[] = await db.query(
+      `SELECT p.id, p.status = 'active' AS active, p.organization_id AS "organizationId", o.type AS "organizationType"
+         FROM ${FROM} WHERE p.id = ANY ($1)`,
+      [ids],
     );
-    return toPrincipal(row);
+    return new Map(rows.map(({ id, ...standing }) => [id, standing]));
   }
-
-  async findActiveByKeyHash(db: EntityManager, keyHash: Buffer): Promise<(Principal & { keyHash: Buffer }) | undefined> {
-    const [row] = (await db.query(
-      `SELECT id, name, role, organization_id, api_key_hash FROM principals
-        WHERE api_key_hash = $1 AND revoked_at IS NULL`,
-      [keyHash],
-    )) as PrincipalRow[];
-    return row && { ...toPrincipal(row), keyHash: row.api_key_hash };
-  }
-
-  async revoke(db: EntityManager, id: string): Promise<Buffer | undefined> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [[row]] = await db.query(
-      `UPDATE principals SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING api_key_hash`,
-      [id],
-    );
-    return row?.api_key_hash;
-  }
-}
-
-function toPrincipal(row: Omit<PrincipalRow, 'api_key_hash'>): Principal {
-  return { id: row.id, name: row.name, role: row.role, organizationId: row.organization_id };
 }

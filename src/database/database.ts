@@ -8,6 +8,11 @@ import { isRetryable } from './database-errors';
 
 const MAX_ATTEMPTS = 5;
 
+interface OpenTransaction {
+  manager: EntityManager;
+  afterCommit: (() => void)[];
+}
+
 /** What a read-only snapshot offers: plain queries, and large results in batches. */
 export interface Snapshot {
   /** For code that takes an executor (repositories). */
@@ -45,25 +50,20 @@ interface PostgresRunner {
  */
 @Injectable()
 export class Database {
-  private readonly current = new AsyncLocalStorage<EntityManager>();
-
+  private readonly current = new AsyncLocalStorage<OpenTransaction>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** The open transaction's manager; throws when none is open. */
   get writer(): EntityManager {
-    const manager = this.current.getStore();
-    // Also refused: work left running (a timer, a stray promise) after its transaction ended.
-    if (!manager?.queryRunner?.isTransactionActive) {
-      throw new Error('a write outside a transaction: run it in Database.transaction (or a @Command route)');
-    }
-    return manager;
+    const open = this.open();
+    if (!open) throw new Error('a write outside a transaction: run it in Database.transaction (or a @Command route)');
+    return open.manager;
   }
 
   /** For reads: the open transaction's manager (it sees its own writes), else the pool's. */
   get reader(): EntityManager {
-    const manager = this.current.getStore();
-    return manager?.queryRunner?.isTransactionActive ? manager : this.dataSource.manager;
+    return this.open()?.manager ?? this.dataSource.manager;
   }
 
 
@@ -73,15 +73,17 @@ export class Database {
    * open transaction, `work` joins it: a unit of work is never split.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const open = this.current.getStore();
-    if (open?.queryRunner?.isTransactionActive) return work(open);
+    const open = this.open();
+    if (open) return work(open.manager);
     for (let attempt = 1; ; attempt++) {
       const runner = this.dataSource.createQueryRunner();
       try {
         await runner.connect();
         await runner.startTransaction();
-        const result = await this.current.run(runner.manager, () => work(runner.manager));
+        const transaction: OpenTransaction = { manager: runner.manager, afterCommit: [] };
+        const result = await this.current.run(transaction, () => work(runner.manager));
         await runner.commitTransaction();
+        for (const callback of transaction.afterCommit) callback();
         return result;
       } catch (error) {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
@@ -91,6 +93,23 @@ export class Database {
         await runner.release();
       }
     }
+  }
+
+  /**
+   * Runs `callback` once the open transaction has committed (never if it rolls back): for what
+   * must not happen before the change is visible to everyone, like dropping a revoked key from
+   * this process's cache.
+   */
+  afterCommit(callback: () => void): void {
+    const open = this.open();
+    if (!open) throw new Error('afterCommit outside a transaction');
+    open.afterCommit.push(callback);
+  }
+
+  /** The transaction this async context runs in, unless it has ended (work left running after it). */
+  private open(): OpenTransaction | undefined {
+    const open = this.current.getStore();
+    return open?.manager.queryRunner?.isTransactionActive ? open : undefined;
   }
 
   /**

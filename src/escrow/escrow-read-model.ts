@@ -4,8 +4,7 @@ import { groupBy } from '../common/group-by';
 import { toEscrowAccountView } from './accounts/account-view';
 import { EscrowAccountView } from './accounts/account.types';
 import { AccountsRepository } from './accounts/accounts.repository';
-import { BenchmarkView } from './benchmarks/benchmarks.repository';
-import { BenchmarksRepository } from './benchmarks/benchmarks.repository';
+import { BenchmarkView, BenchmarkViews } from './benchmarks/benchmark-views';
 import { TrancheCategory, TrancheStatus } from './tranches/tranche.types';
 
 /** A money movement into or out of an account, for public reports. */
@@ -49,7 +48,7 @@ export interface EscrowReport {
 export class EscrowReadModel {
   constructor(
     private readonly accounts: AccountsRepository,
-    private readonly benchmarks: BenchmarksRepository,
+    private readonly benchmarks: BenchmarkViews,
   ) {}
 
   async report(db: EntityManager): Promise<EscrowReport> {
@@ -63,7 +62,7 @@ export class EscrowReadModel {
          FROM tranches t WHERE t.escrow_account_id = ANY ($1) ORDER BY t.phase, t.created_at, t.id`,
       [ids],
     );
-    const benchmarksOf = groupBy(await this.benchmarks.findByTranches(db, tranches.map((t) => t.id)), (b) => b.trancheId);
+    const benchmarksOf = groupBy(await this.benchmarks.forTranches(db, tranches.map((t) => t.id)), (b) => b.trancheId);
     const movements = (table: 'deposits' | 'refunds') =>
       db.query(
         `SELECT id, escrow_account_id AS "escrowAccountId", organization_id AS "organizationId", amount::text AS amount, created_at AS at

@@ -5,6 +5,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
+import { BenchmarkViews } from './benchmarks/benchmark-views';
 import { BenchmarksController } from './benchmarks/benchmarks.controller';
 import { BenchmarksRepository } from './benchmarks/benchmarks.repository';
 import { BenchmarksService } from './benchmarks/benchmarks.service';
@@ -32,6 +33,7 @@ import { TranchesService } from './tranches/tranches.service';
     TranchesRepository,
     TranchesService,
     BenchmarksRepository,
+    BenchmarkViews,
     BenchmarksService,
     ReleasesRepository,
     ReleaseRules,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { InvalidInput } from '../common/errors/common-errors';
 import type { AuthenticatedRequest } from '../auth/principal';
-import { UnitOfWork } from '../idempotency/unit-of-work';
+import { UnitOfWork } from '../commands/unit-of-work';
 import { COMMAND_KEY, CommandOptions } from '../common/http/command.decorator';
 
 /** Runs every @Command route as a unit of work, with the client's Idempotency-Key. */

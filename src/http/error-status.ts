@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { IdentityErrorCode } from '../auth/identity-errors';
 import { CommonErrorCode } from '../common/errors/common-errors';
 import { DatabaseErrorCode } from '../database/database-errors';
 import { EscrowErrorCode } from '../escrow/escrow-errors';
@@ -6,7 +7,7 @@ import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
 import { LedgerErrorCode } from '../ledger/ledger-errors';
 
 /** Every code any feature can refuse with. */
-export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | EscrowErrorCode | IdempotencyErrorCode;
+export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode;
 
 /**
  * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
@@ -24,6 +25,9 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   POSTING_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
   ACCOUNT_KIND_MISMATCH: HttpStatus.INTERNAL_SERVER_ERROR,
   JOURNAL_APPEND_ONLY: HttpStatus.INTERNAL_SERVER_ERROR,
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  ROLE_MISMATCH: HttpStatus.CONFLICT,
+  EMAIL_IN_USE: HttpStatus.CONFLICT,
   ACCOUNT_CLOSED: HttpStatus.CONFLICT,
   ACCOUNT_SUSPENDED: HttpStatus.CONFLICT,
   BENCHMARKS_NOT_MET: HttpStatus.CONFLICT,

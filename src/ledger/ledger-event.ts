@@ -15,6 +15,11 @@ export const JOURNAL_KINDS = [
   'escrow_suspended',
   'escrow_resumed',
   'escrow_closed',
+  'organization_created',
+  'principal_requested',
+  'principal_approved',
+  'principal_claimed',
+  'principal_revoked',
   /** A refund outside closing (reserved; the ledger tests post it). */
   'refund',
 ] as const;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuthService } from '../../src/auth/auth.service';
+import { GovernanceService } from '../../src/auth/governance.service';
 import { Database } from '../../src/database/database';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 
@@ -31,30 +31,41 @@ describe('authentication and principals', () => {
     expect(res.body.statusCode).toBe(403);
   });
 
-  it('lets an admin create an organization and a principal whose key works once issued', async () => {
+  it('lets an admin create an organization and request a principal whose key, once approved and claimed, works', async () => {
+    const checker = await t.principal('admin', 'Escrow Office');
     const org = await t.http().post('/v1/organizations').set(admin.auth).send({ name: 'Relief Fund', type: 'donor' }).expect(201);
     expect(org.body).toEqual({ id: expect.any(String), name: 'Relief Fund', type: 'donor' });
 
-    const created = await t.http()
+    const requested = await t.http()
       .post('/v1/principals')
       .set(admin.auth)
       .send({ name: 'Dana', role: 'donor', organizationId: org.body.id })
-      .expect(201);
-    expect(created.body).toEqual({
+      .expect(202);
+    expect(requested.body).toEqual({
       id: expect.any(String),
       name: 'Dana',
       role: 'donor',
       organizationId: org.body.id,
-      apiKey: expect.stringMatching(/^ael_[A-Za-z0-9_-]{43}$/),
+      status: 'pending_approval',
+      requestedBy: admin.id,
+      claimToken: expect.stringMatching(/^aelc_[A-Za-z0-9_-]{43}$/),
     });
+    const claim = () => t.http().post('/v1/principals/claim').send({ claimToken: requested.body.claimToken });
+    await claim().expect(404); // pending: nothing to claim yet
+    await t.http().post(`/v1/principals/${requested.body.id}/approve`).set(admin.auth).send({}).expect(403); // four eyes
+    const approved = await t.http().post(`/v1/principals/${requested.body.id}/approve`).set(checker.auth).send({}).expect(200);
+    expect(approved.body).toEqual({ id: requested.body.id, status: 'active', approvedBy: checker.id });
+    const claimed = await claim().expect(200);
+    expect(claimed.body).toEqual({ id: requested.body.id, apiKey: expect.stringMatching(/^ael_[A-Za-z0-9_-]{43}$/) });
+    await claim().expect(404); // once
 
     // The key works, and only its SHA-256 is stored.
-    await t.http().get('/v1/ledger/accounts').set('Authorization', `Bearer ${created.body.apiKey}`).expect(403);
-    const [row] = await t.dataSource.query('SELECT api_key_hash FROM principals WHERE id = $1', [created.body.id]);
-    expect(row.api_key_hash).toEqual(createHash('sha256').update(created.body.apiKey).digest());
+    await t.http().get('/v1/ledger/accounts').set('Authorization', `Bearer ${claimed.body.apiKey}`).expect(403);
+    const [row] = await t.dataSource.query('SELECT api_key_hash FROM principals WHERE id = $1', [requested.body.id]);
+    expect(row.api_key_hash).toEqual(createHash('sha256').update(claimed.body.apiKey).digest());
     const [plain] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM principals WHERE encode(api_key_hash, 'escape') LIKE '%' || $1 || '%'`,
-      [created.body.apiKey.slice(4, 20)],
+      [claimed.body.apiKey.slice(4, 20)],
     );
     expect(plain.n).toBe(0);
   });
@@ -69,13 +80,13 @@ describe('authentication and principals', () => {
       .expect(403);
   });
 
-  it('authorizes by role: a principal may belong to an organization of another type', async () => {
+  it('binds roles to organization types: a principal in an organization of another type is refused (409 ROLE_MISMATCH)', async () => {
     const res = await t.http()
       .post('/v1/principals')
       .set(admin.auth)
       .send({ name: 'Eve', role: 'auditor', organizationId: admin.organizationId })
-      .expect(201);
-    await t.http().get('/v1/ledger/accounts').set('Authorization', `Bearer ${res.body.apiKey}`).expect(200);
+      .expect(409);
+    expect(res.body).toMatchObject({ code: 'ROLE_MISMATCH' });
   });
 
   it('accepts the Bearer scheme in any case (RFC 9110)', async () => {
@@ -91,10 +102,10 @@ describe('authentication and principals', () => {
   });
 
   it('finds or creates the organization the CLI names once, however many ask at the same moment', async () => {
-    const auth = t.app.get(AuthService);
+    const governance = t.app.get(GovernanceService);
     const database = t.app.get(Database);
     const issued = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => database.transaction(() => auth.createPrincipalInOrganizationNamed(`donor ${i}`, 'donor', 'Harbour Relief'))),
+      Array.from({ length: 8 }, (_, i) => database.transaction(() => governance.bootstrap(`donor ${i}`, 'donor', 'Harbour Relief'))),
     );
     expect(new Set(issued.map((p) => p.organizationId)).size).toBe(1);
   });

@@ -41,20 +41,20 @@ describe('Idempotency-Key on POST', () => {
     expect(again.text).toBe(first.text);
   });
 
-  it('replays a new principal, API key included, without ever storing the key in the clear', async () => {
+  it('replays a requested principal, claim token included, without ever storing the token in the clear', async () => {
     const org = await create(admin, undefined, { name: uniqueName(), type: 'donor' }).expect(201);
     const send = () =>
       t.http().post('/v1/principals').set(admin.auth).set('Idempotency-Key', 'issue-key').send({ name: 'Dana', role: 'donor', organizationId: org.body.id });
-    const first = await send().expect(201);
-    const retry = await send().expect(201);
+    const first = await send().expect(202);
+    const retry = await send().expect(202);
     expect(retry.text).toBe(first.text);
 
     const [stored] = await t.dataSource.query(
       `SELECT response_body, response_encrypted FROM idempotency_keys WHERE key_hash = sha256(convert_to('issue-key', 'UTF8'))`,
     );
     expect(stored.response_encrypted).toBe(true);
-    expect(stored.response_body).not.toContain(first.body.apiKey);
-    expect(Buffer.from(stored.response_body, 'base64').toString('latin1')).not.toContain(first.body.apiKey);
+    expect(stored.response_body).not.toContain(first.body.claimToken);
+    expect(Buffer.from(stored.response_body, 'base64').toString('latin1')).not.toContain(first.body.claimToken);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM principals WHERE organization_id = $1`, [org.body.id]);
     expect(n).toBe(1);
   });
@@ -135,7 +135,7 @@ describe('Idempotency-Key on POST', () => {
     const [{ n: stored }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key_hash = sha256(convert_to('after-failure', 'UTF8'))`);
     expect(stored).toBe(0);
     const org = await create(admin, undefined, { name: uniqueName(), type: 'donor' }).expect(201);
-    await principal('after-failure', org.body.id).expect(201);
+    await principal('after-failure', org.body.id).expect(202);
     // Invalid input (400) does not claim the key either.
     await create(admin, 'after-400', { name: '', type: 'donor' }).expect(400);
     await create(admin, 'after-400', { name: uniqueName(), type: 'donor' }).expect(201);

@@ -12,11 +12,14 @@ describe('paging the journal in chain order', () => {
   let t: TestApp;
   let auditor: TestPrincipal;
   let ledger: LedgerService;
+  /** Chain indexes taken before the test's own transactions (making a principal is journaled). */
+  let base: number;
 
   beforeAll(async () => {
     t = await startTestApp({ SEALER_INTERVAL_MS: 0 });
     auditor = await t.principal('auditor');
     ledger = t.app.get(LedgerService);
+    base = await t.seal();
   });
   afterAll(() => t?.close());
 
@@ -29,13 +32,13 @@ describe('paging the journal in chain order', () => {
     await t.seal();
     await post('unsealed');
 
-    const first = await get('fromChainIndex=0&limit=2').expect(200);
-    expect(first.body.items.map((i: JournalTransactionView) => [i.chainIndex, note(i)])).toEqual([[0, 'a'], [1, 'b']]);
-    expect(first.body.nextFromChainIndex).toBe(2);
-    const rest = await get('fromChainIndex=2&limit=2').expect(200);
-    expect(rest.body).toEqual({ items: [expect.objectContaining({ chainIndex: 2 })], nextFromChainIndex: 3 });
+    const first = await get(`fromChainIndex=${base}&limit=2`).expect(200);
+    expect(first.body.items.map((i: JournalTransactionView) => [i.chainIndex, note(i)])).toEqual([[base, 'a'], [base + 1, 'b']]);
+    expect(first.body.nextFromChainIndex).toBe(base + 2);
+    const rest = await get(`fromChainIndex=${base + 2}&limit=2`).expect(200);
+    expect(rest.body).toEqual({ items: [expect.objectContaining({ chainIndex: base + 2 })], nextFromChainIndex: base + 3 });
     // At the head: nothing more yet, and the same cursor to poll with.
-    expect((await get('fromChainIndex=3').expect(200)).body).toEqual({ items: [], nextFromChainIndex: 3 });
+    expect((await get(`fromChainIndex=${base + 3}`).expect(200)).body).toEqual({ items: [], nextFromChainIndex: base + 3 });
     await t.seal();
   });
 

@@ -55,7 +55,7 @@ describe('the outside verifier (proof:verify)', () => {
 
   it('verifies the latest checkpoint and an inclusion proof fetched from the service', async () => {
     const report = await verifyProofs({ url, publicKey, chainIndex: 4 });
-    expect(report).toMatchObject({ ok: true, treeSize: 11 });
+    expect(report).toMatchObject({ ok: true, treeSize: 14 }); // 11 events and the 3 that made the auditor
     expect(report.checks.map((c) => c.check)).toEqual(['checkpoint signature', 'inclusion']);
   });
 
@@ -98,20 +98,20 @@ describe('the outside verifier (proof:verify)', () => {
     const file = join(dir, 'unsealed.json');
     writeFileSync(file, JSON.stringify({ chainIndex: null, contentHash: '00'.repeat(32), body: {} }));
     expect(failed(await verifyProofs({ url, publicKey, transaction: file }))).toEqual(['transaction body', 'inclusion']);
-    const later = await verifyProofs({ url, publicKey, chainIndex: 11 });
+    const later = await verifyProofs({ url, publicKey, chainIndex: 14 });
     expect(later.checks[1]).toMatchObject({ check: 'inclusion', ok: false, detail: expect.stringContaining('next checkpoint') });
   });
 
   it('proves the next checkpoint extends a saved one, and works from JSON files alone', async () => {
     const saved = join(dir, 'saved.json');
     expect((await verifyProofs({ url, publicKey, saveCheckpoint: saved })).ok).toBe(true);
-    expect(JSON.parse(readFileSync(saved, 'utf8')).treeSize).toBe(11);
+    expect(JSON.parse(readFileSync(saved, 'utf8')).treeSize).toBe(14);
 
     await postEvents(t, 6);
     await checkpoint();
-    const report = await verifyProofs({ url, publicKey, oldCheckpoint: saved, chainIndex: 15 });
+    const report = await verifyProofs({ url, publicKey, oldCheckpoint: saved, chainIndex: 18 });
     expect(report.ok).toBe(true);
-    expect(report.checks.find((c) => c.check === 'consistency')?.detail).toContain('tree 17 extends tree 11');
+    expect(report.checks.find((c) => c.check === 'consistency')?.detail).toContain('tree 20 extends tree 14');
 
     // Offline: every input saved beforehand, no URL.
     const files = {
@@ -122,8 +122,8 @@ describe('the outside verifier (proof:verify)', () => {
     };
     writeFileSync(files.keyFile, JSON.stringify((await t.http().get('/v1/public/checkpoints/key')).body));
     writeFileSync(files.checkpoint, JSON.stringify((await t.http().get('/v1/public/checkpoints/latest')).body));
-    writeFileSync(files.inclusion, JSON.stringify((await t.http().get('/v1/public/proofs/inclusion?chainIndex=5&treeSize=17')).body));
-    writeFileSync(files.consistency, JSON.stringify((await t.http().get('/v1/public/proofs/consistency?from=11&to=17')).body));
+    writeFileSync(files.inclusion, JSON.stringify((await t.http().get('/v1/public/proofs/inclusion?chainIndex=5&treeSize=20')).body));
+    writeFileSync(files.consistency, JSON.stringify((await t.http().get('/v1/public/proofs/consistency?from=14&to=20')).body));
     const offline = await verifyProofs({ ...files, oldCheckpoint: saved }, () => Promise.reject(new Error('no network expected')));
     expect(offline.ok).toBe(true);
     expect(offline.checks.map((c) => c.check)).toEqual(['checkpoint signature', 'inclusion', 'old checkpoint signature', 'consistency']);

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { generateApiKey, hashApiKey } from '../../src/auth/api-key';
 import { OrganizationType, Role } from '../../src/auth/principal';
-import { FIND_OR_CREATE_ORGANIZATION_SQL } from '../../src/auth/principals.repository';
+import { FIND_OR_CREATE_ORGANIZATION_SQL } from '../../src/auth/organizations.repository';
 
 /**
  * The built service: dist/main.js (built by `npm test`'s pretest, what CI runs), or the build
@@ -84,7 +84,7 @@ export async function insertPrincipal(databaseUrl: string, role: Role, organizat
     const { rows: [org] } = await client.query(FIND_OR_CREATE_ORGANIZATION_SQL, [organization, type]);
     const apiKey = generateApiKey();
     const { rows: [principal] } = await client.query(
-      `INSERT INTO principals (name, role, organization_id, api_key_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+      `INSERT INTO principals (name, role, organization_id, api_key_hash, status) VALUES ($1, $2, $3, $4, 'active') RETURNING id`,
       [`${role} of ${organization}`, role, org.id, hashApiKey(apiKey)],
     );
     return { id: principal.id, organizationId: org.id, auth: `Bearer ${apiKey}` };

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
-import { AuthService } from '../../src/auth/auth.service';
+import { GovernanceService } from '../../src/auth/governance.service';
 import { Role } from '../../src/auth/principal';
 import { AppConfig } from '../../src/config/app-config';
 import { Database } from '../../src/database/database';
@@ -52,7 +52,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
       const name = organization ?? `${role} org ${++counter} ${Math.random().toString(36).slice(2, 8)}`;
       const issued = await app
         .get(Database)
-        .transaction(() => app.get(AuthService).createPrincipalInOrganizationNamed(`${role} ${++counter}`, role, name));
+        .transaction(() => app.get(GovernanceService).bootstrap(`${role} ${++counter}`, role, name));
       return {
         id: issued.id,
         organizationId: issued.organizationId,

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { Role, ROLES } from '../principal';
 
 export class CreatePrincipalDto {
@@ -15,4 +15,10 @@ export class CreatePrincipalDto {
   @ApiProperty({ format: 'uuid', description: 'An organization whose type matches the role' })
   @IsUUID()
   organizationId: string;
+
+  @ApiPropertyOptional({ example: 'grace@monitoring.example', description: 'A person who signs in to the console; one live principal per email' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @Length(3, 254)
+  email?: string;
 }

@@ -8,9 +8,9 @@ export interface SignoffDecision {
 }
 
 /**
- * A benchmark's status from its sign-offs, oldest first. Each monitor's latest decision counts:
- * `blocked` while any latest decision is a reject; `met` once monitors of at least
- * `requiredApprovals` distinct organizations approve; `pending` otherwise. Derived on every
+ * A benchmark's status from the sign-offs that count, oldest first. Each monitor's latest
+ * decision counts: `blocked` while any latest decision is a reject; `met` once monitors of at
+ * least `requiredApprovals` distinct organizations approve; `pending` otherwise. Derived on every
  * read, so it can never be stored out of step with the sign-offs.
  */
 export function benchmarkStatus(signoffs: readonly SignoffDecision[], requiredApprovals: number): BenchmarkStatus {
@@ -20,6 +20,32 @@ export function benchmarkStatus(signoffs: readonly SignoffDecision[], requiredAp
   if (decisions.some((d) => d.decision === 'reject')) return 'blocked';
   const approvingOrganizations = new Set(decisions.map((d) => d.organizationId));
   return approvingOrganizations.size >= requiredApprovals ? 'met' : 'pending';
+}
+
+/** Where a signer stands now, as AuthService reports it. */
+export interface SignerStanding {
+  active: boolean;
+  organizationId: string;
+  organizationType: string;
+}
+
+/**
+ * Whether a sign-off counts: its monitor is still active (a revoked key does nothing, its
+ * standing decisions included), belongs to a monitor organization, and that organization is
+ * neither the tranche's donor nor its recipient (nobody judges their own money).
+ */
+export function signoffCounts(
+  signoff: { principalId: string; organizationId: string },
+  tranche: { donorOrganizationId: string; recipientOrganizationId: string },
+  standing: SignerStanding | undefined,
+): boolean {
+  return (
+    standing !== undefined &&
+    standing.active &&
+    standing.organizationType === 'monitor' &&
+    signoff.organizationId !== tranche.donorOrganizationId &&
+    signoff.organizationId !== tranche.recipientOrganizationId
+  );
 }
 
 export const BENCHMARK_KINDS = ['humanitarian_access', 'anti_corruption'] as const;

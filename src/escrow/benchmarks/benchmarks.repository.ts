@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BenchmarkKind, benchmarkStatus, BenchmarkStatus, Decision } from './benchmark-status';
+import { BenchmarkKind, Decision } from './benchmark-status';
 
-export interface SignoffView {
+export interface SignoffRecord {
   principalId: string;
   organizationId: string;
   decision: Decision;
@@ -11,14 +11,16 @@ export interface SignoffView {
   at: string;
 }
 
-export interface BenchmarkView {
+/** A benchmark with each monitor's latest sign-off, and the tranche parties its eligibility rules need. */
+export interface BenchmarkRecord {
   id: string;
   trancheId: string;
   kind: BenchmarkKind;
   description: string;
   requiredApprovals: number;
-  status: BenchmarkStatus;
-  signoffs: SignoffView[];
+  donorOrganizationId: string;
+  recipientOrganizationId: string;
+  signoffs: SignoffRecord[];
 }
 
 interface BenchmarkRow {
@@ -27,22 +29,25 @@ interface BenchmarkRow {
   kind: BenchmarkKind;
   description: string;
   required_approvals: number;
-  signoffs: { principalId: string; organizationId: string; decision: Decision; evidence: string | null; comment: string | null; at: string }[] | null;
+  donor_organization_id: string;
+  recipient_organization_id: string;
+  signoffs: SignoffRecord[] | null;
 }
 
 /**
- * Benchmarks with their current sign-offs and derived status, in one query. A monitor's new
- * decision replaces its previous one, so only each monitor's latest is listed (oldest first);
- * every decision ever made stays in the ledger's journal.
+ * Benchmarks with their current sign-offs, in one query. A monitor's new decision replaces its
+ * previous one, so only each monitor's latest is listed (oldest first); every decision ever
+ * made stays in the ledger's journal.
  */
 const BENCHMARKS_SQL = `
   SELECT b.id, b.tranche_id, b.kind, b.description, b.required_approvals,
+         t.donor_organization_id, t.recipient_organization_id,
          (SELECT json_agg(json_build_object('principalId', s.principal_id, 'organizationId', s.organization_id,
                                             'decision', s.decision, 'evidence', s.evidence, 'comment', s.comment,
                                             'at', s.created_at) ORDER BY s.id)
             FROM (SELECT DISTINCT ON (principal_id) * FROM benchmark_signoffs
                    WHERE benchmark_id = b.id ORDER BY principal_id, id DESC) s) AS signoffs
-    FROM benchmarks b`;
+    FROM benchmarks b JOIN tranches t ON t.id = b.tranche_id`;
 
 @Injectable()
 export class BenchmarksRepository {
@@ -54,14 +59,14 @@ export class BenchmarksRepository {
     return row.id;
   }
 
-  async find(db: EntityManager, id: string): Promise<BenchmarkView | undefined> {
+  async find(db: EntityManager, id: string): Promise<BenchmarkRecord | undefined> {
     const [row] = await db.query(`${BENCHMARKS_SQL} WHERE b.id = $1`, [id]);
-    return row && toView(row);
+    return row && toRecord(row);
   }
 
-  async findByTranches(db: EntityManager, trancheIds: string[]): Promise<BenchmarkView[]> {
+  async findByTranches(db: EntityManager, trancheIds: readonly string[]): Promise<BenchmarkRecord[]> {
     const rows: BenchmarkRow[] = await db.query(`${BENCHMARKS_SQL} WHERE b.tranche_id = ANY ($1) ORDER BY b.created_at, b.id`, [trancheIds]);
-    return rows.map(toView);
+    return rows.map(toRecord);
   }
 
   async insertSignoff(
@@ -76,15 +81,15 @@ export class BenchmarksRepository {
   }
 }
 
-function toView(row: BenchmarkRow): BenchmarkView {
-  const signoffs = (row.signoffs ?? []).map((s) => ({ ...s, at: new Date(s.at).toISOString() }));
+function toRecord(row: BenchmarkRow): BenchmarkRecord {
   return {
     id: row.id,
     trancheId: row.tranche_id,
     kind: row.kind,
     description: row.description,
     requiredApprovals: row.required_approvals,
-    status: benchmarkStatus(signoffs, row.required_approvals),
-    signoffs,
+    donorOrganizationId: row.donor_organization_id,
+    recipientOrganizationId: row.recipient_organization_id,
+    signoffs: (row.signoffs ?? []).map((s) => ({ ...s, at: new Date(s.at).toISOString() })),
   };
 }

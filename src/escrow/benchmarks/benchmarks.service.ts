@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../auth/principal';
-import { InvalidState, NotFound } from '../../common/errors/common-errors';
+import { Forbidden, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { Database } from '../../database/database';
 import { LedgerService } from '../../ledger/ledger.service';
 import { TranchesRepository } from '../tranches/tranches.repository';
-import { BenchmarkView, BenchmarksRepository } from './benchmarks.repository';
+import { BenchmarkView, BenchmarkViews } from './benchmark-views';
+import { BenchmarksRepository } from './benchmarks.repository';
 import { CreateBenchmarkDto } from './dto/create-benchmark.dto';
 import { CreateSignoffDto } from './dto/create-signoff.dto';
 
@@ -15,6 +16,7 @@ export class BenchmarksService {
   constructor(
     private readonly db: Database,
     private readonly benchmarks: BenchmarksRepository,
+    private readonly views: BenchmarkViews,
     private readonly tranches: TranchesRepository,
     private readonly ledger: LedgerService,
   ) {}
@@ -47,6 +49,13 @@ export class BenchmarksService {
     if (tranche.status === 'released' || tranche.status === 'cancelled') {
       throw new InvalidState(`the tranche is ${tranche.status}; its benchmarks are closed`);
     }
+    // Nobody judges their own money, and only monitoring organizations judge at all.
+    if (monitor.organizationType !== 'monitor') {
+      throw new Forbidden('sign-offs count only from principals of monitor organizations');
+    }
+    if (monitor.organizationId === tranche.donor_organization_id || monitor.organizationId === tranche.recipient_organization_id) {
+      throw new Forbidden("a monitor of the tranche's donor or recipient organization cannot sign off its benchmarks");
+    }
     await this.benchmarks.insertSignoff(this.db.writer, {
       benchmarkId,
       principalId: monitor.id,
@@ -66,7 +75,7 @@ export class BenchmarksService {
   }
 
   async get(id: string): Promise<BenchmarkView> {
-    const benchmark = await this.benchmarks.find(this.db.reader, id);
+    const benchmark = await this.views.find(this.db.reader, id);
     if (!benchmark) throw new NotFound('benchmark', id);
     return benchmark;
   }

@@ -4,7 +4,7 @@ import { InvalidState } from '../../common/errors/common-errors';
 import { assertNotClosed } from '../accounts/account-rules';
 import { EscrowAccountRow } from '../accounts/account.types';
 import { unmetReleaseConditions } from '../benchmarks/benchmark-status';
-import { BenchmarksRepository } from '../benchmarks/benchmarks.repository';
+import { BenchmarkViews } from '../benchmarks/benchmark-views';
 import { EscrowRuleViolation } from '../escrow-errors';
 import { TrancheRow, TrancheStatus } from '../tranches/tranche.types';
 import { TranchesRepository } from '../tranches/tranches.repository';
@@ -18,7 +18,7 @@ import { TranchesRepository } from '../tranches/tranches.repository';
 export class ReleaseRules {
   constructor(
     private readonly tranches: TranchesRepository,
-    private readonly benchmarks: BenchmarksRepository,
+    private readonly benchmarks: BenchmarkViews,
   ) {}
 
   async assertReleasable(db: EntityManager, account: EscrowAccountRow, tranche: TrancheRow, expectedStatus: TrancheStatus): Promise<void> {
@@ -26,7 +26,7 @@ export class ReleaseRules {
     if (tranche.status !== expectedStatus) {
       throw new InvalidState(`the tranche is ${tranche.status}, expected ${expectedStatus}`);
     }
-    const unmet = unmetReleaseConditions(await this.benchmarks.findByTranches(db, [tranche.id]));
+    const unmet = unmetReleaseConditions(await this.benchmarks.forTranches(db, [tranche.id]));
     if (unmet.length > 0) throw new EscrowRuleViolation('BENCHMARKS_NOT_MET', `benchmarks not met: ${unmet.join('; ')}`);
     if (account.status === 'suspended') {
       throw new EscrowRuleViolation('ACCOUNT_SUSPENDED', `escrow account ${account.id} is suspended; no release may be requested or approved`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuthService } from '../../auth/auth.service';
 import { Principal } from '../../auth/principal';
-import { FourEyesViolation, InvalidState } from '../../common/errors/common-errors';
+import { Forbidden, FourEyesViolation, InvalidState } from '../../common/errors/common-errors';
 import { Money } from '../../common/money/money';
 import { Database } from '../../database/database';
 import { LedgerAccounts } from '../../ledger/ledger-accounts';
@@ -28,6 +29,7 @@ export class ReleasesService {
     private readonly escrowAccounts: AccountsRepository,
     private readonly rules: ReleaseRules,
     private readonly ledger: LedgerService,
+    private readonly identities: AuthService,
   ) {}
 
   async request(trancheId: string, admin: Principal): Promise<ReleaseRequestView> {
@@ -52,6 +54,7 @@ export class ReleasesService {
     const { account, tranche } = await this.lockTranche(unlocked.tranche_id);
     const request = await this.releases.lock(this.db.writer, requestId);
     if (request.status !== 'pending') throw new InvalidState(`the release request is already ${request.status}`);
+    await this.assertEligibleApprover(admin, tranche, request.requested_by);
     await this.rules.assertReleasable(this.db.writer, account, tranche, 'release_pending');
 
     const posted = await this.ledger.post(this.db.writer, {
@@ -87,6 +90,20 @@ export class ReleasesService {
     return toReleaseRequestView(
       await this.releases.decide(this.db.writer, requestId, { status: 'rejected', decidedBy: admin.id, reason, journalTransactionId: posted.id }),
     );
+  }
+
+  /**
+   * The checker counts as a second person only as an admin of an admin organization that is
+   * neither the tranche's donor nor its recipient; and a request whose maker has since been
+   * revoked moves nothing (a revoked key does nothing, its pending requests included).
+   */
+  private async assertEligibleApprover(admin: Principal, tranche: TrancheRow, requestedBy: string): Promise<void> {
+    if (admin.organizationType !== 'admin') throw new Forbidden('release approvals count only from admins of an admin organization');
+    if (admin.organizationId === tranche.donor_organization_id || admin.organizationId === tranche.recipient_organization_id) {
+      throw new Forbidden("an admin of the tranche's donor or recipient organization cannot approve its release");
+    }
+    const requester = (await this.identities.standings(this.db.writer, [requestedBy])).get(requestedBy);
+    if (!requester?.active) throw new InvalidState("the requester's key was revoked: this request can no longer be approved");
   }
 
   async get(id: string): Promise<ReleaseRequestView> {

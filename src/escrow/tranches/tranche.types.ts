@@ -1,4 +1,4 @@
-import type { BenchmarkView } from '../benchmarks/benchmarks.repository';
+import type { BenchmarkView } from '../benchmarks/benchmark-views';
 
 export const TRANCHE_CATEGORIES = ['utilities', 'shelters', 'clinics', 'infrastructure', 'livelihoods'] as const;
 export type TrancheCategory = (typeof TRANCHE_CATEGORIES)[number];

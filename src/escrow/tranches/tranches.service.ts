@@ -12,7 +12,7 @@ import { transfer } from '../../ledger/ledger-event';
 import { LedgerService } from '../../ledger/ledger.service';
 import { assertNotClosed } from '../accounts/account-rules';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { BenchmarksRepository } from '../benchmarks/benchmarks.repository';
+import { BenchmarkViews } from '../benchmarks/benchmark-views';
 import { CreateTrancheDto } from './dto/create-tranche.dto';
 import { TrancheRow, TrancheView } from './tranche.types';
 import { TranchesRepository } from './tranches.repository';
@@ -23,7 +23,7 @@ export class TranchesService {
     private readonly db: Database,
     private readonly tranches: TranchesRepository,
     private readonly escrowAccounts: AccountsRepository,
-    private readonly benchmarks: BenchmarksRepository,
+    private readonly benchmarks: BenchmarkViews,
     private readonly auth: AuthService,
     private readonly ledger: LedgerService,
   ) {}
@@ -96,14 +96,14 @@ export class TranchesService {
 
   async get(id: string): Promise<TrancheView> {
     const tranche = await this.tranches.findOrFail(this.db.reader, id);
-    const benchmarks = await this.benchmarks.findByTranches(this.db.reader, [id]);
+    const benchmarks = await this.benchmarks.forTranches(this.db.reader, [id]);
     return { ...toTrancheView(tranche), benchmarks };
   }
 
   async listByEscrow(escrowAccountId: string): Promise<TrancheView[]> {
     if (!(await this.escrowAccounts.find(this.db.reader, escrowAccountId))) throw new NotFound('escrow account', escrowAccountId);
     const tranches = await this.tranches.listByEscrow(this.db.reader, escrowAccountId);
-    const benchmarks = await this.benchmarks.findByTranches(this.db.reader, tranches.map((t) => t.id));
+    const benchmarks = await this.benchmarks.forTranches(this.db.reader, tranches.map((t) => t.id));
     const byTranche = groupBy(benchmarks, (b) => b.trancheId);
     return tranches.map((t) => ({ ...toTrancheView(t), benchmarks: byTranche.get(t.id) ?? [] }));
   }

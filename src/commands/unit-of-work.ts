@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service';
 import { Database } from '../database/database';
-import { IdempotencyStore } from './idempotency-store';
+import { IdempotencyStore } from '../idempotency/idempotency-store';
 
 /** What a command needs to be retried safely: who asks, under which key, for what. */
 export interface CommandContext {
@@ -16,20 +17,24 @@ export interface CommandContext {
 }
 
 /**
- * One command, one transaction: the idempotency claim, the state change with its journal
- * record, and the stored answer commit together or not at all. Whatever the entry point (an
- * API route, a console form), a command runs through here.
+ * One command, one transaction: the actor's standing, the idempotency claim, the state change
+ * with its journal record, and the stored answer commit together or not at all. Whatever the
+ * entry point (an API route, a console form), a command runs through here.
  */
 @Injectable()
 export class UnitOfWork {
   constructor(
     private readonly database: Database,
     private readonly idempotency: IdempotencyStore,
+    private readonly identities: AuthService,
   ) {}
 
   run<T>(command: CommandContext, work: () => Promise<T>): Promise<T | unknown> {
     return this.database.transaction(async (manager) => {
       const { principalId, idempotencyKey: key } = command;
+      // First, under a share lock: a key revoked before this command refuses it; one revoked
+      // after waits for it to commit (see AuthService.assertStillActive).
+      if (principalId) await this.identities.assertStillActive(manager, principalId);
       if (!principalId || !key || !command.requestHash) return work();
       const claim = await this.idempotency.claim(manager, principalId, key, command.requestHash);
       if (claim.replay) return claim.replay.body;
