@@ -12,6 +12,11 @@ import { seedJournal } from './journal-seed';
  * its own (kept, so two builds time the same journal), `time [rounds]` times VerifyService.verify
  * in this process and reports the median and the peak RSS. The server is DATABASE_URL's
  * (default postgres://postgres@127.0.0.1:5432); the database is VERIFY_MEASURE_DB or aid_verify_measure.
+ * Each round also reports this process's CPU and its PostgreSQL backend's (read from /proc, so
+ * the server must run on this machine): on a shared machine those vary less than the wall time.
+ *
+ *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/verify-measure.js seed 200000
+ *   node dist-bench/bench/verify-measure.js time 5
  */
 const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = process.env.VERIFY_MEASURE_DB ?? 'aid_verify_measure';

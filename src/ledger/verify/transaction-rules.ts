@@ -55,16 +55,16 @@ export async function walkTransactions(
         const seq = transaction[0];
         let entry = entries.peek() ?? (await entries.next());
         if (entry && seqBefore(entry[0], seq)) {
-          problem = orphanEntries(entry[0]);
-          continue;
+          problem = orphanEntries(entry[0]); // entries between two stored transactions
+        } else {
+          own.length = 0;
+          for (; entry && entry[0] === seq; entry = entries.peek() ?? (await entries.next())) {
+            own.push(entry);
+            entries.take();
+          }
+          const issue = checkTransaction(transaction, own, accounts, sums);
+          if (issue) problem = { seq: Number(seq), problem: issue };
         }
-        own.length = 0;
-        for (; entry && entry[0] === seq; entry = entries.peek() ?? (await entries.next())) {
-          own.push(entry);
-          entries.take();
-        }
-        const issue = checkTransaction(transaction, own, accounts, sums);
-        if (issue) problem = { seq: Number(seq), problem: issue };
         if (problem) await entries.close(); // nothing more to read from them
       }
     }
@@ -117,7 +117,8 @@ function checkTransaction(transaction: TransactionRow, entries: EntryRow[], acco
     ) {
       return `entry ${position} does not match the body's posting`;
     }
-    sums.set(currency, plus(sums.get(currency) ?? ZERO, amount));
+    const sum = sums.get(currency);
+    sums.set(currency, sum ? plus(sum, amount) : amount);
     if (account.entryCurrency !== null && account.entryCurrency !== currency) {
       return `entry ${position} is in ${currency} but ${account.code} holds ${account.entryCurrency}`;
     }
