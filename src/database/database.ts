@@ -122,7 +122,7 @@ export class Database {
       await runner.connect();
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       if (options.statementTimeoutMs !== undefined) await runner.query(`SET LOCAL statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`);
-      const result = await work(snapshotOn(runner));
+      const result = await work(snapshotOf(runner));
       await runner.query('COMMIT');
       return result;
     } catch (error) {
@@ -167,24 +167,37 @@ export class Database {
   }
 }
 
-function snapshotOn(runner: QueryRunner): Snapshot {
+/**
+ * The snapshot API over a runner whose transaction is open: what Database.snapshot hands out,
+ * and what a test that tampers inside its own transaction verifies with.
+ */
+export function snapshotOf(runner: QueryRunner): Snapshot {
   return {
     manager: runner.manager,
     query: (sql, params) => runner.query(sql, params),
     async *cursor<Row>(sql: string, params: unknown[] = [], options: { batchSize?: number; raw?: boolean } = {}) {
       const name = `snapshot_cursor_${++cursorCounter}`;
-      const batch = options.batchSize ?? 10_000;
+      const size = options.batchSize ?? 10_000;
       const client = (await runner.connect()) as PoolClient;
+      const fetch = (): Promise<Row[]> => {
+        const batch = options.raw
+          ? client.query({ text: `FETCH ${size} FROM ${name}`, rowMode: 'array', types: RAW_TEXT }).then((r) => r.rows as Row[])
+          : (runner.query(`FETCH ${size} FROM ${name}`) as Promise<Row[]>);
+        batch.catch(() => undefined); // awaited below; until then a failure is no unhandled rejection
+        return batch;
+      };
       await runner.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+      // The next batch is always asked for before this one is handed over: PostgreSQL produces
+      // rows while the reader works on the last ones.
+      let pending: Promise<Row[]> | undefined = fetch();
       try {
-        for (;;) {
-          const rows: Row[] = options.raw
-            ? ((await client.query({ text: `FETCH ${batch} FROM ${name}`, rowMode: 'array', types: RAW_TEXT })).rows as Row[])
-            : await runner.query(`FETCH ${batch} FROM ${name}`);
-          if (rows.length === 0) return;
-          yield rows;
+        while (pending) {
+          const rows: Row[] = await pending;
+          pending = rows.length < size ? undefined : fetch();
+          if (rows.length > 0) yield rows;
         }
       } finally {
+        await pending?.catch(() => undefined);
         await runner.query(`CLOSE ${name}`).catch(() => undefined);
       }
     },

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Money } from '../../src/common/money/money';
-import { cursorBatches } from '../../src/ledger/cursor';
+import { snapshotOf } from '../../src/database/database';
 import { VerificationResult } from '../../src/ledger/verify.service';
 import { createTestDatabase } from '../support/database';
 import { accounts, ledgerServices, moveEvent, openDataSource, postInTransaction, runCli, sealExpecting, sql, tamper } from '../support/ledger';
@@ -72,11 +72,11 @@ describe('ledger verification', () => {
       const held = new Promise<void>((resolve) => (release = resolve));
       const snapshotTaken = new Promise<void>((resolve) => (pinned = resolve));
       // The first run takes its snapshot, then stays open until the test lets it finish.
-      const runs = jest.spyOn(verifier, 'verifyIn').mockImplementationOnce(async (runner) => {
-        await runner.query('SELECT 1');
+      const runs = jest.spyOn(verifier, 'verifyIn').mockImplementationOnce(async (snapshot) => {
+        await snapshot.query('SELECT 1');
         pinned();
         await held;
-        return verifyIn(runner);
+        return verifyIn(snapshot);
       });
       const first = verifier.verify();
       await snapshotTaken;
@@ -101,11 +101,12 @@ describe('ledger verification', () => {
     try {
       await runner.startTransaction();
       const batches: number[][] = [];
-      for await (const batch of cursorBatches<{ seq: string }>(runner, 'probe', 'SELECT seq FROM journal_transactions ORDER BY seq', [], 3)) {
+      const snapshot = snapshotOf(runner);
+      for await (const batch of snapshot.cursor<{ seq: string }>('SELECT seq FROM journal_transactions ORDER BY seq', [], { batchSize: 3 })) {
         batches.push(batch.map((r) => Number(r.seq)));
       }
       expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
-      for await (const batch of cursorBatches(runner, 'early', 'SELECT seq FROM journal_transactions', [], 2)) {
+      for await (const batch of snapshot.cursor('SELECT seq FROM journal_transactions', [], { batchSize: 2 })) {
         expect(batch).toHaveLength(2);
         break;
       }
@@ -138,7 +139,7 @@ describe('ledger verification', () => {
         await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         if (options.replica !== false) await runner.query('SET LOCAL session_replication_role = replica');
         await runner.query(statements);
-        return await ledgerServices(db).verifier.verifyIn(runner);
+        return await ledgerServices(db).verifier.verifyIn(snapshotOf(runner));
       } finally {
         await runner.query('ROLLBACK');
         await runner.release();

@@ -26,7 +26,7 @@ export function ledgerServices(dataSource: DataSource) {
   return {
     ledger: new LedgerService(),
     sealer: new SealerService(new Database(dataSource), config),
-    verifier: new VerifyService(dataSource),
+    verifier: new VerifyService(new Database(dataSource)),
   };
 }
 
