@@ -1,7 +1,7 @@
 import * as pg from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { MIGRATIONS } from './migrations';
+import { migrate, MigrationOutcome } from './migrations/migrate';
 
 /**
  * pg, with one change: every pooled connection keeps an 'error' listener for its whole life. A
@@ -23,8 +23,6 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     type: 'postgres',
     driver,
     url: config.DATABASE_URL,
-    migrations: MIGRATIONS,
-    migrationsRun: false,
     synchronize: false,
     logging: false,
     extra: {
@@ -41,13 +39,16 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
 /** Key of the advisory lock that lets one of many starting instances migrate at a time. */
 const MIGRATION_LOCK = 7_404_001;
 
-/** Runs pending migrations; concurrent start-ups wait for each other instead of racing. */
-export async function runMigrations(dataSource: DataSource): Promise<void> {
+/**
+ * Brings the schema up to date (see migrations/migrate.ts and README.md); concurrent start-ups
+ * wait for each other instead of racing.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<MigrationOutcome> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    return await migrate(runner);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();

@@ -47,7 +47,7 @@ export class LedgerService {
     const contentHash = sha256(body);
     const rows: PostRow[] = await manager.query(
       `SELECT out_seq, out_code, out_balance
-         FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::text[], $10::text[], $11::numeric[])`,
+         FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8::ledger_posting[])`,
       [
         id,
         event.kind,
@@ -56,10 +56,7 @@ export class LedgerService {
         occurredAt,
         body,
         contentHash,
-        postings.map((p) => p.account.code),
-        postings.map((p) => p.account.kind),
-        postings.map((p) => p.account.currency),
-        postings.map((p) => p.amount.toString()),
+        postings.map((p) => postingLiteral(p.account, p.amount.toString())),
       ],
     );
     const balances: Record<string, string> = {};
@@ -76,4 +73,13 @@ export class LedgerService {
     const found = new Map(rows.map((r) => [r.code, r.balance]));
     return new Map(accounts.map((a) => [a.code, Money.of(found.get(a.code) ?? 0, a.currency)]));
   }
+}
+
+/**
+ * One leg as a `ledger_posting` literal, ("code","kind","USD","-10.00"): every field quoted, a
+ * double quote or backslash in it escaped. pg then quotes each literal as an array element.
+ */
+function postingLiteral(account: LedgerAccountRef, amount: string): string {
+  const fields = [account.code, account.kind, account.currency, amount];
+  return `(${fields.map((f) => `"${f.replace(/["\\]/g, '\\$&')}"`).join(',')})`;
 }

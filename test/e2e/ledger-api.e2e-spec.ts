@@ -63,7 +63,7 @@ describe('ledger API', () => {
     );
     await t.dataSource.query(
       `SELECT ledger_post(u.id, 'escrow_opened', NULL, NULL, $2, u.body, sha256(convert_to(u.body, 'UTF8')),
-                          '{}'::text[], '{}'::text[], '{}'::text[], '{}'::numeric[])
+                          '{}'::ledger_posting[])
          FROM unnest($1::uuid[], $3::text[]) WITH ORDINALITY AS u(id, body, n) ORDER BY u.n`,
       [ids, at, bodies],
     );

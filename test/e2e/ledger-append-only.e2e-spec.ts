@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { APP_ROLE, grantAppRole, revokeAppRole } from '../../src/database/migrations/1764000001000-ledger-app-role';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { createTestDatabase } from '../support/database';
 import { accounts, ledgerServices, moveEvent, openDataSource, postInTransaction, sql } from '../support/ledger';
 import { startTestApp } from '../support/test-app';
 
+/** The runtime role (src/database/schema/00-roles.sql). */
+const APP_ROLE = 'aid_escrow_app';
 const JOURNAL_TABLES = ['journal_transactions', 'journal_entries', 'journal_chain'];
 /** A column of each, for a no-op UPDATE. */
 const COLUMN: Record<string, string> = { journal_transactions: 'kind', journal_entries: 'position', journal_chain: 'chain_index' };
@@ -75,7 +75,7 @@ describe('append-only journal', () => {
         `SELECT has_table_privilege($1, 'ledger_accounts', 'SELECT, INSERT, UPDATE') AS accounts_rw,
                 has_table_privilege($1, 'ledger_accounts', 'DELETE') AS accounts_delete,
                 has_table_privilege($1, 'idempotency_keys', 'UPDATE') AS idempotency_update,
-                has_function_privilege($1, 'ledger_post(uuid, text, uuid, uuid, timestamptz, text, bytea, text[], text[], text[], numeric[])', 'EXECUTE') AS post,
+                has_function_privilege($1, 'ledger_post(uuid, text, uuid, uuid, timestamptz, text, bytea, ledger_posting[])', 'EXECUTE') AS post,
                 (SELECT NOT prosecdef FROM pg_proc WHERE proname = 'ledger_post') AS invoker`,
         [APP_ROLE],
       );
@@ -156,97 +156,5 @@ describe('append-only journal', () => {
         await t.close();
       }
     });
-  });
-});
-
-describe('the app-role migration', () => {
-  const roles: string[] = [];
-  const urls: string[] = [];
-  const newRole = (prefix: string) => {
-    const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-    roles.push(name);
-    return name;
-  };
-
-  afterAll(async () => {
-    // Roles are cluster-wide: drop what this test created, after taking its grants back everywhere.
-    for (const url of urls) {
-      for (const role of roles) await sql(url, `DO $$ BEGIN EXECUTE format('DROP OWNED BY %I', '${role}'); EXCEPTION WHEN undefined_object THEN NULL; END $$`);
-    }
-    for (const role of roles) await sql(urls[0], `DROP ROLE IF EXISTS ${role}`);
-  });
-
-  it('is idempotent and safe when two databases run it at the same time', async () => {
-    const role = newRole('aid_test_app');
-    const [first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    urls.push(first, second);
-    const a = await openDataSource(first, 1);
-    const b = await openDataSource(second, 1);
-    const runA = a.createQueryRunner();
-    const runB = b.createQueryRunner();
-    try {
-      // A creates the role and keeps its transaction open: B's CREATE ROLE must wait, then
-      // find it created, and carry on.
-      await runA.startTransaction();
-      await runB.startTransaction();
-      expect(await grantAppRole(runA, role)).toBe(true);
-      const [{ pid }] = await runB.query('SELECT pg_backend_pid() AS pid');
-      const inB = grantAppRole(runB, role);
-      for (;;) {
-        const [row] = await sql(first, `SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [pid]);
-        if (row?.wait_event_type === 'Lock') break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      await runA.commitTransaction();
-      expect(await inB).toBe(true);
-      await runB.commitTransaction();
-      // And again, now that the role exists.
-      expect(await grantAppRole(runA, role)).toBe(true);
-    } finally {
-      await runA.release();
-      await runB.release();
-      await a.destroy();
-      await b.destroy();
-    }
-    for (const url of [first, second]) {
-      const [row] = await sql(url, `SELECT has_table_privilege($1, 'journal_entries', 'INSERT') AS ins,
-                                           has_table_privilege($1, 'journal_entries', 'UPDATE') AS upd`, [role]);
-      expect(row).toEqual({ ins: true, upd: false });
-    }
-  });
-
-  it('does nothing when the migrating user may not create roles and the role is absent', async () => {
-    const migrator = newRole('aid_test_migrator');
-    const role = newRole('aid_test_app');
-    const url = await createTestDatabase();
-    urls.push(url);
-    await sql(url, `CREATE ROLE ${migrator} NOLOGIN NOCREATEROLE`);
-    const ds = await openDataSource(asRole(url, migrator), 1);
-    const runner = ds.createQueryRunner();
-    try {
-      expect(await grantAppRole(runner, role)).toBe(false);
-    } finally {
-      await runner.release();
-      await ds.destroy();
-    }
-    expect(await sql(url, `SELECT 1 FROM pg_roles WHERE rolname = $1`, [role])).toEqual([]);
-  });
-
-  it('takes its grants back on the way down', async () => {
-    const role = newRole('aid_test_app');
-    const url = await createTestDatabase();
-    urls.push(url);
-    const ds = await openDataSource(url, 1);
-    const runner = ds.createQueryRunner();
-    try {
-      await grantAppRole(runner, role);
-      await revokeAppRole(runner, role);
-    } finally {
-      await runner.release();
-      await ds.destroy();
-    }
-    const [row] = await sql(url, `SELECT has_table_privilege($1, 'journal_entries', 'SELECT') AS sel,
-                                         has_table_privilege($1, 'organizations', 'INSERT') AS ins`, [role]);
-    expect(row).toEqual({ sel: false, ins: false });
   });
 });

@@ -30,7 +30,7 @@ describe('a long journal export', () => {
         await manager.query(
           `SELECT count(*) FROM unnest($1::uuid[], $3::text[]) AS u(id, body),
                   LATERAL ledger_post(u.id, 'escrow_opened', NULL, NULL, $2, u.body, sha256(convert_to(u.body, 'UTF8')),
-                                      '{}'::text[], '{}'::text[], '{}'::text[], '{}'::numeric[])`,
+                                      '{}'::ledger_posting[])`,
           [ids.slice(i, i + 1000), at, bodies.slice(i, i + 1000)],
         );
       }

@@ -198,8 +198,8 @@ describe('LedgerService.post', () => {
       const dbError = await expectNothingChanged(() =>
         db.query(
           `SELECT * FROM ledger_post(gen_random_uuid(), 'deposit', NULL, NULL, now(), '{}', sha256('{}'),
-                                      $1::text[], $2::text[], $3::text[], $4::numeric[])`,
-          [[donor.code, escrow.code], ['external', 'escrow'], ['USD', 'USD'], ['-10', '9.99']],
+                                      ARRAY[($1, 'external', 'USD', -10), ($2, 'escrow', 'USD', 9.99)]::ledger_posting[])`,
+          [donor.code, escrow.code],
         ),
       );
       expect(dbError).toMatchObject({ driverError: { code: 'LG003' } });
@@ -221,8 +221,8 @@ describe('LedgerService.post', () => {
       const dbError = await expectNothingChanged(() =>
         db.query(
           `SELECT * FROM ledger_post(gen_random_uuid(), 'deposit', NULL, NULL, now(), '{}', sha256('{}'),
-                                      $1::text[], $2::text[], $3::text[], $4::numeric[])`,
-          [[donor.code, eurEscrow.code], ['external', 'escrow'], ['USD', 'EUR'], ['-1', '1']],
+                                      ARRAY[($1, 'external', 'USD', -1), ($2, 'escrow', 'EUR', 1)]::ledger_posting[])`,
+          [donor.code, eurEscrow.code],
         ),
       );
       expect(dbError).toMatchObject({ driverError: { code: 'LG003' } });

@@ -37,3 +37,16 @@ export async function superuserClient(url: string): Promise<Client> {
   await client.connect();
   return client;
 }
+
+/** A new, empty database on the test server (dropped with the run's others at teardown). */
+export async function createEmptyDatabase(): Promise<string> {
+  const name = `${process.env.TEST_TEMPLATE_DATABASE!}_empty_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: process.env.TEST_SERVER_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrl(name);
+}
