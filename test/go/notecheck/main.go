@@ -53,7 +53,7 @@ type result struct {
 	Unverified []sig  `json:"unverified,omitempty"`
 	Origin     string `json:"origin,omitempty"`
 	Size       int64  `json:"size,omitempty"`
-	Index      int64  `json:"index,omitempty"`
+	Index      *int64 `json:"index,omitempty"`
 }
 
 // cosigV1 is a note.Verifier for Ed25519 cosignature/v1 (signature type 0x04).
@@ -78,7 +78,7 @@ func (v *cosigV1) Verify(msg, s []byte) bool {
 }
 
 func newCosigV1(vkey string) (*cosigV1, error) {
-	parts := strings.Split(vkey, "+")
+	parts := strings.SplitN(vkey, "+", 3) // the base64 key may hold "+" too
 	if len(parts) != 3 || len(parts[1]) != 8 {
 		return nil, errors.New("malformed cosigner vkey")
 	}
@@ -297,7 +297,7 @@ func checkProof(input []byte, verifiers note.Verifiers, cosig map[string]bool, l
 	if err := tlog.CheckRecord(proof, size, root, index, leafHash); err != nil {
 		return result{Error: "inclusion: " + err.Error()}
 	}
-	opened.Origin, opened.Size, opened.Index = origin, size, index
+	opened.Origin, opened.Size, opened.Index = origin, size, &index
 	return opened
 }
 

@@ -1,7 +1,8 @@
 import { parseCheckpoint } from '../checkpoint';
 import { cosignatureTimestamp, mergeCosignatures, parseSignatureLines } from '../cosignature';
-import { parseDecimal } from '../encoding';
+import { FormatError, parseDecimal } from '../encoding';
 import { NoteSignature, NoteVerifier, parseNote } from '../signed-note';
+import { cosignerVerifierFromKey } from '../verifier-keys';
 import { formatAddCheckpointRequest } from './add-checkpoint-request';
 
 /**
@@ -9,6 +10,31 @@ import { formatAddCheckpointRequest } from './add-checkpoint-request';
  * proof from the size the witness last cosigned, learn that size from a 409 when the guess was
  * wrong, and keep only cosignatures that verify with the witness's key.
  */
+
+/**
+ * The service's WITNESSES setting: comma-separated `vkey=url`. A key name may hold '=' (and
+ * other key types' base64 may end in it), so each entry splits at the first '=' that leaves a
+ * cosigner vkey before it and an http(s) URL after it. Throws FormatError naming the entry.
+ */
+export function parseWitnessList(text: string): (WitnessTarget & { vkey: string })[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry) => {
+      for (let at = entry.indexOf('='); at >= 0; at = entry.indexOf('=', at + 1)) {
+        const vkey = entry.slice(0, at);
+        const url = entry.slice(at + 1);
+        if (!/^https?:\/\/[^\s]+$/.test(url)) continue;
+        try {
+          return { vkey, url, verifier: cosignerVerifierFromKey(vkey) };
+        } catch {
+          // not a vkey up to this '=': try the next one
+        }
+      }
+      throw new FormatError(`witness ${JSON.stringify(entry)} is not <cosigner vkey>=<http(s) URL>`);
+    });
+}
 
 export interface WitnessTarget {
   /** The submission prefix, e.g. https://witness.example.org (add-checkpoint is appended). */

@@ -104,12 +104,22 @@ export class WitnessStateStore {
     return record;
   }
 
-  /** Keeps a request that failed a consistency check although the log signed it: evidence. */
-  async keepEvidence(origin: string, body: Buffer): Promise<string> {
-    const dir = join(this.dir, 'rejected');
+  /**
+   * Keeps two checkpoint notes the log signed for one size with different roots: the one this
+   * witness cosigned and the one submitted since. One file per pair of trees, so a replayed
+   * request adds nothing.
+   */
+  async keepForkEvidence(cosignedNote: string, submittedNote: string): Promise<string> {
+    const ours = parseCheckpoint(parseNote(cosignedNote).text);
+    const theirs = parseCheckpoint(parseNote(submittedNote).text);
+    const dir = join(this.dir, 'forks');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const path = join(dir, `${originHash(origin)}-${new Date().toISOString().replace(/[:.]/g, '')}-${randomBytes(3).toString('hex')}.txt`);
-    writeFileSync(path, body, { flag: 'wx', mode: 0o600 });
+    const path = join(dir, `${originHash(ours.origin)}-${ours.size}-${theirs.rootHash.toString('hex')}.txt`);
+    try {
+      writeFileSync(path, `${cosignedNote}\n${submittedNote}`, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
     return path;
   }
 

@@ -64,7 +64,7 @@ export function registerWitnessCommands(program: Command): void {
           cosigner,
           logs: options.logVkey.map(logVerifierFromKey),
           store,
-          onMisbehavior: (origin, reason, path) => warn(`log ${origin} signed an inconsistent checkpoint (${reason}); the request is kept in ${path}`),
+          onMisbehavior: (origin, reason, path) => warn(`log ${origin} signed two different trees of one size (${reason}); both checkpoints are kept in ${path}`),
         });
         for (const origin of witness.origins) await store.read(origin); // a damaged state file stops the start
         server = await startWitnessServer({ witness, port: options.port, host: options.host, onError: (error) => warn(`add-checkpoint failed: ${(error as Error)?.stack ?? error}`) });

@@ -26,7 +26,7 @@ export interface WitnessOptions {
   /** The logs' verifiers; each log's key name is its origin (as tlog-policy has it). */
   logs: readonly NoteVerifier[];
   store: WitnessStateStore;
-  /** Told about checkpoints the log signed that fail a consistency check (kept as evidence). */
+  /** Told when the log signed two different trees of one size (both notes are kept as evidence). */
   onMisbehavior?: (origin: string, reason: string, evidencePath: string) => void;
 }
 
@@ -88,8 +88,12 @@ export class Witness {
 
       const inconsistency = this.inconsistency(latest?.checkpoint, checkpoint, oldSize, consistencyProof);
       if (inconsistency) {
-        const path = await store.keepEvidence(checkpoint.origin, body);
-        this.options.onMisbehavior?.(checkpoint.origin, inconsistency, path);
+        // Two trees of one size, both signed by the log: proof of a fork, worth keeping. (A
+        // proof that fails is not: anyone can pair a real checkpoint with a bad proof.)
+        if (latest && oldSize === checkpoint.size && !latest.checkpoint.rootHash.equals(checkpoint.rootHash)) {
+          const path = await store.keepForkEvidence(latest.note, request.checkpoint);
+          this.options.onMisbehavior?.(checkpoint.origin, inconsistency, path);
+        }
         return answer(422, inconsistency);
       }
 
