@@ -10,6 +10,7 @@ import { AppConfig, ConfigValidationError, loadConfig } from './config/app-confi
 import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
 import { registerProofVerifyCommand } from './transparency/verifier/proof-verify.command';
+import { registerWitnessCommands } from './attestation/c2sp/witness/witness.command';
 
 /**
  * Runs `work` against the same database `npm start` uses (with the embedded default, the
@@ -64,8 +65,9 @@ program
     process.exitCode = result.ok ? 0 : 1;
   });
 
-// Needs no database: an outsider's check of checkpoints and proofs.
+// Need no database: an outsider's check of checkpoints and proofs, and a C2SP witness.
 registerProofVerifyCommand(program);
+registerWitnessCommands(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`${error instanceof ConfigValidationError ? error.message : (error?.message ?? error)}\n`);

@@ -11,7 +11,7 @@ const xmllintInstalled = () => !spawnSync('xmllint', ['--version']).error;
  * always run, and fail loudly if a tool is missing. On a developer's fresh machine they are
  * skipped with a note, so `npm test` works with nothing but Node.js installed.
  */
-function describeNeeding(missing: string | undefined): jest.Describe {
+export function describeNeeding(missing: string | undefined): jest.Describe {
   if (!missing || process.env.CI) return describe;
   process.stderr.write(`skipped: needs ${missing}\n`);
   return describe.skip;
