@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AttestationModule } from './attestation/attestation.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -12,8 +13,8 @@ import { CommandsModule } from './commands/commands.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
+import { ReportingModule } from './reporting/reporting.module';
 import { ThrottlingModule } from './throttling/throttling.module';
-import { TransparencyModule } from './transparency/transparency.module';
 
 @Module({
   imports: [
@@ -27,7 +28,8 @@ import { TransparencyModule } from './transparency/transparency.module';
     CommandsModule,
     LedgerModule,
     EscrowModule,
-    TransparencyModule,
+    AttestationModule,
+    ReportingModule,
     HealthModule,
   ],
   providers: [

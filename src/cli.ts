@@ -9,7 +9,7 @@ import { Database } from './database/database';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
-import { registerProofVerifyCommand } from './transparency/verifier/proof-verify.command';
+import { registerProofVerifyCommand } from './attestation/verifier/proof-verify.command';
 import { registerWitnessCommands } from './attestation/c2sp/witness/witness.command';
 
 /**

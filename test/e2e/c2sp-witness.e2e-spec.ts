@@ -3,7 +3,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { consistencyProof, EMPTY_ROOT, leafHash, rootOf } from '../../src/transparency/merkle/merkle';
+import { consistencyProof, EMPTY_ROOT, leafHash, rootOf } from '../../src/attestation/merkle/merkle';
 import { signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
 import { ed25519Cosigner, verifiedCosignatures } from '../../src/attestation/c2sp/cosignature';
 import { ed25519NoteSigner, NoteSigner, openNote, parseNote } from '../../src/attestation/c2sp/signed-note';

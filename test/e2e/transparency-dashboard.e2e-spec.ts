@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { gunzipSync } from 'node:zlib';
 import { LedgerService } from '../../src/ledger/ledger.service';
-import { CheckpointService } from '../../src/transparency/checkpoints/checkpoint.service';
-import { DashboardService, DashboardView } from '../../src/transparency/dashboard/dashboard.service';
+import { CheckpointService } from '../../src/attestation/checkpoints/checkpoint.service';
+import { DashboardService, DashboardView } from '../../src/reporting/dashboard/dashboard.service';
 import { TestApp } from '../support/test-app';
 import { randomSeed, seedStory, startTransparencyApp, Story } from '../support/transparency';
 

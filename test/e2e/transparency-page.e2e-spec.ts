@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { CheckpointService } from '../../src/transparency/checkpoints/checkpoint.service';
-import type { DashboardView } from '../../src/transparency/dashboard/dashboard.service';
+import { CheckpointService } from '../../src/attestation/checkpoints/checkpoint.service';
+import type { DashboardView } from '../../src/reporting/dashboard/dashboard.service';
 import { TestApp } from '../support/test-app';
 import { randomSeed, seedStory, startTransparencyApp, Story } from '../support/transparency';
 import { CHROMIUM, describeWithChromium } from '../support/system-tools';

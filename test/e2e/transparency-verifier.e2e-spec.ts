@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { CheckpointService } from '../../src/transparency/checkpoints/checkpoint.service';
-import { registerProofVerifyCommand } from '../../src/transparency/verifier/proof-verify.command';
-import { UsageError, verifyProofs, VerifyReport } from '../../src/transparency/verifier/proof-verifier';
+import { CheckpointService } from '../../src/attestation/checkpoints/checkpoint.service';
+import { registerProofVerifyCommand } from '../../src/attestation/verifier/proof-verify.command';
+import { UsageError, verifyProofs, VerifyReport } from '../../src/attestation/verifier/proof-verifier';
 import { TestApp, TestPrincipal } from '../support/test-app';
 import { postEvents, randomSeed, startTransparencyApp } from '../support/transparency';
 

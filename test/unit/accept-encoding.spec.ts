@@ -1,4 +1,4 @@
-import { acceptsGzip } from '../../src/transparency/public-snapshot/accept-encoding';
+import { acceptsGzip } from '../../src/reporting/http/accept-encoding';
 
 describe('acceptsGzip (Accept-Encoding, RFC 9110 §12.5.3)', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { EMPTY_ROOT } from '../../src/transparency/merkle/merkle';
+import { EMPTY_ROOT } from '../../src/attestation/merkle/merkle';
 import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
 import {
   cosignatureMessage,

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { inclusionProof, leafHash, rootOf } from '../../src/transparency/merkle/merkle';
+import { inclusionProof, leafHash, rootOf } from '../../src/attestation/merkle/merkle';
 import { signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
 import { ed25519Cosigner, mergeCosignatures } from '../../src/attestation/c2sp/cosignature';
 import { FormatError } from '../../src/attestation/c2sp/encoding';

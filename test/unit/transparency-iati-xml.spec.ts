@@ -1,4 +1,4 @@
-import { ActivityStatus, ConditionType, IatiActivity, iatiActivitiesXml, OrganisationRole, TransactionType } from '../../src/transparency/iati/iati-xml';
+import { ActivityStatus, ConditionType, IatiActivity, iatiActivitiesXml, OrganisationRole, TransactionType } from '../../src/reporting/iati/iati-xml';
 import { validateIati, xpath } from '../support/iati';
 import { describeWithIatiSchema } from '../support/system-tools';
 

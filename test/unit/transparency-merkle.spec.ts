@@ -13,7 +13,7 @@ import {
   rootOf,
   verifyConsistency,
   verifyInclusion,
-} from '../../src/transparency/merkle/merkle';
+} from '../../src/attestation/merkle/merkle';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
 const hexes = (list: Buffer[]) => list.map((b) => b.toString('hex'));

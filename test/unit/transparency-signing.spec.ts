@@ -2,8 +2,8 @@ import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ed25519PublicKey, rawPublicKey, treeHeadMessage, verifyTreeHead } from '../../src/transparency/checkpoints/signed-tree-head';
-import { KEY_FILE_NAME, loadOrCreateKeyFile, parsePrivateKey } from '../../src/transparency/checkpoints/signing-key.service';
+import { ed25519PublicKey, rawPublicKey, treeHeadMessage, verifyTreeHead } from '../../src/attestation/checkpoints/signed-tree-head';
+import { KEY_FILE_NAME, loadOrCreateKeyFile, parsePrivateKey } from '../../src/attestation/checkpoints/signing-key.service';
 
 const head = { treeSize: 7, rootHash: 'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c', timestamp: '2025-11-25T12:00:00.000Z' };
 

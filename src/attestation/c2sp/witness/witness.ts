@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, verifyConsistency } from '../../../transparency/merkle/merkle';
+import { EMPTY_ROOT, verifyConsistency } from '../../merkle/merkle';
 import { Checkpoint, parseCheckpoint } from '../checkpoint';
 import { Cosigner } from '../cosignature';
 import { FormatError } from '../encoding';

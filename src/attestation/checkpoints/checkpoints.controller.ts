@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
 import { InvalidInput } from '../../common/errors/common-errors';
-import { ConsistencyProofQuery, InclusionProofQuery, TreeSizeParam } from '../dto/proof-queries';
+import { ConsistencyProofQuery, InclusionProofQuery, TreeSizeParam } from '../proofs/proof-queries';
 import { MerkleTreeService } from '../merkle/merkle-tree.service';
 import { CheckpointService } from './checkpoint.service';
 import { SigningKeyService } from './signing-key.service';

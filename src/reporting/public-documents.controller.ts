@@ -1,12 +1,12 @@
 import { Controller, Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../../auth/roles.decorator';
-import { IatiService } from '../iati/iati.service';
-import { acceptsGzip } from '../public-snapshot/accept-encoding';
-import { matchesEtag, PublicSnapshotService, Watermark } from '../public-snapshot/public-snapshot.service';
-import { DashboardService } from './dashboard.service';
-import { PageAssets } from './page-assets';
+import { Public } from '../auth/roles.decorator';
+import { IatiService } from './iati/iati.service';
+import { acceptsGzip } from './http/accept-encoding';
+import { matchesEtag, PublicSnapshotService, Watermark } from './public-snapshot/public-snapshot.service';
+import { DashboardService } from './dashboard/dashboard.service';
+import { PageAssets } from './dashboard/page-assets';
 
 /**
  * Caches (browsers, a CDN) may store public documents but must revalidate every time: a
@@ -17,7 +17,7 @@ const REVALIDATE = 'public, no-cache';
 @ApiTags('transparency')
 @Public()
 @Controller()
-export class PublicController {
+export class PublicDocumentsController {
   constructor(
     private readonly snapshots: PublicSnapshotService,
     private readonly dashboard: DashboardService,

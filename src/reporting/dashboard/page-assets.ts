@@ -18,19 +18,19 @@ export interface Asset {
 
 /**
  * The dashboard page: a static HTML file, its script and stylesheet (no build step, no inline
- * script, as the CSP requires), read once at start-up from src/transparency/public. `nest build`
- * copies that folder next to the compiled code (nest-cli.json "assets"); the fallback finds the
- * source folder when running from a build made without it.
+ * script, as the CSP requires), read once at start-up from ./static. `nest build` copies that folder
+ * next to the compiled code (nest-cli.json "assets"); the fallback finds the source folder when
+ * running from a build made without it.
  */
 @Injectable()
 export class PageAssets {
   private readonly assets = new Map<string, Asset>();
 
   constructor() {
-    const dir = [join(__dirname, '..', 'public'), resolve(__dirname, '..', '..', '..', 'src', 'transparency', 'public')].find((d) =>
+    const dir = [join(__dirname, 'static'), resolve(__dirname, '..', '..', '..', 'src', 'reporting', 'dashboard', 'static')].find((d) =>
       existsSync(join(d, 'index.html')),
     );
-    if (!dir) throw new Error('the dashboard page (transparency/public/index.html) is missing from the build');
+    if (!dir) throw new Error('the dashboard page (reporting/dashboard/static/index.html) is missing from the build');
     for (const name of readdirSync(dir)) {
       const type = TYPES[extname(name)];
       if (!type) continue;

@@ -7,8 +7,8 @@ import type { EscrowBalances, EscrowStatus } from '../../escrow/accounts/account
 import type { BenchmarkKind, BenchmarkStatus } from '../../escrow/benchmarks/benchmark-status';
 import { EscrowReadModel } from '../../escrow/escrow-read-model';
 import type { TrancheCategory, TrancheStatus } from '../../escrow/tranches/tranche.types';
-import { CheckpointService } from '../checkpoints/checkpoint.service';
-import type { SignedTreeHead } from '../checkpoints/signed-tree-head';
+import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
+import type { SignedTreeHead } from '../../attestation/checkpoints/signed-tree-head';
 import type { Watermark } from '../public-snapshot/public-snapshot.service';
 
 export interface DashboardTranche {
