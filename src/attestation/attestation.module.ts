@@ -4,6 +4,7 @@ import { CheckpointService } from './checkpoints/checkpoint.service';
 import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { SigningKeyService } from './checkpoints/signing-key.service';
 import { MerkleTreeService } from './merkle/merkle-tree.service';
+import { ProofsController } from './proofs/proofs.controller';
 
 /**
  * What lets people who do not trust the operator check the ledger: signed checkpoints over an
@@ -14,7 +15,7 @@ import { MerkleTreeService } from './merkle/merkle-tree.service';
  */
 @Module({
   imports: [DatabaseModule],
-  controllers: [CheckpointsController],
+  controllers: [CheckpointsController, ProofsController],
   providers: [MerkleTreeService, SigningKeyService, CheckpointService],
   exports: [CheckpointService],
 })

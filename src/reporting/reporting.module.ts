@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { DatabaseModule } from '../database/database.module';
 import { EscrowModule } from '../escrow/escrow.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { DashboardPageController } from './dashboard/dashboard-page.controller';
 import { DashboardService } from './dashboard/dashboard.service';
 import { PageAssets } from './dashboard/page-assets';
 import { IatiService } from './iati/iati.service';
@@ -17,7 +18,7 @@ import { PublicSnapshotService } from './public-snapshot/public-snapshot.service
  */
 @Module({
   imports: [DatabaseModule, LedgerModule, AuthModule, EscrowModule, AttestationModule],
-  controllers: [PublicDocumentsController],
+  controllers: [PublicDocumentsController, DashboardPageController],
   providers: [PublicSnapshotService, DashboardService, IatiService, PageAssets],
 })
 export class ReportingModule {}

@@ -20,9 +20,3 @@ export class ConsistencyProofQuery {
   @QueryInteger(1)
   to: number;
 }
-
-export class TreeSizeParam {
-  @ApiProperty({ minimum: 1 })
-  @QueryInteger(1)
-  treeSize: number;
-}

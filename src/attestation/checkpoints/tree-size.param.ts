@@ -1,0 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { QueryInteger } from '../../common/validation/query-integer';
+
+export class TreeSizeParam {
+  @ApiProperty({ minimum: 1 })
+  @QueryInteger(1)
+  treeSize: number;
+}

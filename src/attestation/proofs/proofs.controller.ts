@@ -1,0 +1,43 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../../auth/roles.decorator';
+import { InvalidInput } from '../../common/errors/common-errors';
+import { IMMUTABLE } from '../cache-control';
+import { MerkleTreeService } from '../merkle/merkle-tree.service';
+import { ConsistencyProofQuery, InclusionProofQuery } from './proof-queries';
+
+/** RFC 9162 inclusion and consistency proofs over the sealed chain, for any sealed tree size. */
+@ApiTags('transparency')
+@Public()
+@Controller('v1/public/proofs')
+export class ProofsController {
+  constructor(private readonly tree: MerkleTreeService) {}
+
+  @Get('inclusion')
+  async inclusion(@Query() query: InclusionProofQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { chainIndex, treeSize } = query;
+    await this.assertSealed('treeSize', treeSize);
+    if (chainIndex >= treeSize) throw new InvalidInput('chainIndex', `must be below treeSize (${treeSize})`);
+    const proof = await this.tree.inclusionProof(chainIndex, treeSize);
+    void reply.header('cache-control', IMMUTABLE);
+    return { chainIndex, treeSize, leafHash: proof.leafHash.toString('hex'), path: proof.path.map((h) => h.toString('hex')) };
+  }
+
+  @Get('consistency')
+  async consistency(@Query() query: ConsistencyProofQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { from, to } = query;
+    if (from > to) throw new InvalidInput('from', `must not exceed to (${to})`);
+    await this.assertSealed('to', to);
+    const path = await this.tree.consistencyProof(from, to);
+    void reply.header('cache-control', IMMUTABLE);
+    return { from, to, path: path.map((h) => h.toString('hex')) };
+  }
+
+  private async assertSealed(field: string, size: number): Promise<void> {
+    const { sealed } = await this.tree.sizes();
+    if (size > sealed) {
+      throw new InvalidInput(field, `is ${size} but the ledger's tree has only ${sealed} sealed transactions so far`);
+    }
+  }
+}
