@@ -1,32 +1,38 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Database } from '../database/database';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Forgets idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS (Stripe keeps them 24 hours):
  * a client retries within minutes, and the table must not grow forever. Any instance may sweep;
- * the DELETE is idempotent, so several sweeping at once is harmless.
+ * the DELETE is idempotent, so several sweeping at once is harmless (hence no election).
  */
 @Injectable()
 export class IdempotencyRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(IdempotencyRetentionService.name);
-  private timer?: NodeJS.Timeout;
+  private readonly background: PeriodicTask;
 
   constructor(
     private readonly database: Database,
     private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.IDEMPOTENCY_KEY_TTL_HOURS === 0) return;
-    this.timer = setInterval(() => void this.sweep().catch((err) => this.logger.warn({ err }, 'idempotency sweep failed')), SWEEP_EVERY_MS);
-    this.timer.unref();
+  ) {
+    this.background = new PeriodicTask({
+      name: 'idempotency sweep',
+      everyMs: config.IDEMPOTENCY_KEY_TTL_HOURS === 0 ? 0 : SWEEP_EVERY_MS,
+      logger: this.logger,
+      run: () => this.sweep(),
+    });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationBootstrap(): void {
+    this.background.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.background.stop();
   }
 
   /** Deletes expired keys; returns how many. */

@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Database } from '../database/database';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
+import { tryLockedTransaction } from '../database/advisory-lock';
+import { Database } from '../database/database';
 import { chainHash, GENESIS_HASH } from './canonical-body';
 
 /** Advisory-lock key electing the one sealer among all instances. */
@@ -37,55 +39,41 @@ const HORIZON_SQL = `
 @Injectable()
 export class SealerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SealerService.name);
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private running?: Promise<number>;
+  private readonly background: PeriodicTask;
 
   constructor(
     private readonly database: Database,
-    private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.SEALER_INTERVAL_MS > 0) this.schedule();
+    config: AppConfig,
+  ) {
+    this.background = new PeriodicTask({
+      name: 'sealing',
+      everyMs: config.SEALER_INTERVAL_MS,
+      logger: this.logger,
+      run: () => this.sealPending(),
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    this.background.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.background.stop();
   }
 
   /** Seals everything sealable now; returns how many transactions were chained. */
   async sealPending(): Promise<number> {
     let total = 0;
     for (;;) {
-      const sealed = await this.database.transaction((manager) => this.sealBatch(manager));
-      total += Math.max(sealed, 0);
+      const sealed = await tryLockedTransaction(this.database, SEALER_LOCK, (manager) => this.sealBatch(manager));
+      if (sealed === undefined) return total; // another instance is sealing
+      total += sealed;
       if (sealed < BATCH) return total;
     }
   }
 
-  private schedule(): void {
-    this.timer = setTimeout(async () => {
-      this.running = this.sealPending();
-      try {
-        await this.running;
-      } catch (error) {
-        this.logger.warn({ err: error }, 'sealing failed; retrying on the next tick');
-      } finally {
-        this.running = undefined;
-        if (!this.stopped) this.schedule();
-      }
-    }, this.config.SEALER_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  /** One batch in one transaction; -1 when another instance holds the sealer lock. */
+  /** One batch, in a transaction holding SEALER_LOCK. */
   private async sealBatch(manager: EntityManager): Promise<number> {
-    const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEALER_LOCK]);
-    if (!locked) return -1;
-
     const [head] = await manager.query(
       `SELECT chain_index, hash, xid::text AS xid, transaction_seq FROM journal_chain ORDER BY chain_index DESC LIMIT 1`,
     );

@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Database } from '../../database/database';
+import { PeriodicTask } from '../../common/periodic-task';
 import { AppConfig } from '../../config/app-config';
+import { tryLockedTransaction } from '../../database/advisory-lock';
+import { Database } from '../../database/database';
 import { MerkleTreeService, TREE_LOCK } from '../merkle/merkle-tree.service';
 import { SignedTreeHead, treeHeadMessage } from './signed-tree-head';
 import { SigningKeyService } from './signing-key.service';
@@ -32,43 +34,32 @@ const MAX_TICK_MS = 1000;
 @Injectable()
 export class CheckpointService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CheckpointService.name);
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private running?: Promise<unknown>;
+  private readonly producesInBackground: boolean;
+  private readonly background: PeriodicTask;
 
   constructor(
     private readonly database: Database,
     private readonly config: AppConfig,
     private readonly tree: MerkleTreeService,
     private readonly key: SigningKeyService,
-  ) {}
+  ) {
+    this.producesInBackground = config.CHECKPOINT_INTERVAL_MS > 0 && config.SEALER_INTERVAL_MS > 0;
+    this.background = new PeriodicTask({
+      name: 'checkpoint production',
+      everyMs: this.producesInBackground ? Math.min(MAX_TICK_MS, config.CHECKPOINT_INTERVAL_MS) : 0,
+      logger: this.logger,
+      run: () => this.produce(),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.CHECKPOINT_INTERVAL_MS > 0 && this.config.SEALER_INTERVAL_MS > 0) {
-      this.key.publicKeyBase64(); // load or create the key now: a bad key stops the start-up
-      this.schedule();
-    }
+    if (!this.producesInBackground) return;
+    this.key.publicKeyBase64(); // load or create the key now: a bad key stops the start-up
+    this.background.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(async () => {
-      this.running = this.produce();
-      try {
-        await this.running;
-      } catch (error) {
-        this.logger.warn({ err: error }, 'checkpoint production failed; retrying on the next tick');
-      } finally {
-        this.running = undefined;
-        if (!this.stopped) this.schedule();
-      }
-    }, Math.min(MAX_TICK_MS, this.config.CHECKPOINT_INTERVAL_MS));
-    this.timer.unref();
+  onApplicationShutdown(): Promise<void> {
+    return this.background.stop();
   }
 
   /**
@@ -81,9 +72,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     const { sealed } = await this.tree.sizes();
     if (!(await this.tree.ensureCovers(sealed, 0))) return undefined; // another instance is at it
 
-    return this.database.transaction(async (db) => {
-      const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);
-      if (!locked) return undefined;
+    return tryLockedTransaction(this.database, TREE_LOCK, async (db) => {
       const { sealed: size } = await this.tree.sizes(db);
       const [latest] = await db.query(
         `SELECT c.tree_size::text AS tree_size,

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
+import { tryLockedTransaction } from '../../database/advisory-lock';
 import { Database } from '../../database/database';
 import {
   consistencyRanges,
@@ -83,11 +84,10 @@ export class MerkleTreeService {
       if (covered >= target) return true;
       // Whoever holds the lock is extending the tree: wait as long as it makes progress.
       if (covered > seen) [seen, deadline] = [covered, Date.now() + waitMs];
-      const step = await this.database.transaction(async (db) => {
-        const [{ locked }] = await db.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK]);
-        if (!locked) return 'busy';
-        return (await this.extendOneChunk(db, target)) === undefined ? 'complete' : 'extended';
-      });
+      const step =
+        (await tryLockedTransaction(this.database, TREE_LOCK, async (db) =>
+          (await this.extendOneChunk(db, target)) === undefined ? 'complete' : 'extended',
+        )) ?? 'busy';
       if (step === 'complete') return true; // nothing sealed left to add
       if (step === 'busy') {
         if (Date.now() >= deadline) return false;
