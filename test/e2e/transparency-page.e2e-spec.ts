@@ -8,7 +8,6 @@ import { randomSeed, seedStory, startTransparencyApp, Story } from '../support/t
 import { CHROMIUM, describeWithChromium } from '../support/system-tools';
 
 // page.evaluate callbacks run in the browser; the project compiles without the DOM library.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const window: any;
 declare function getComputedStyle(element: unknown): any;

@@ -32,7 +32,7 @@ const BUSY_WAIT_MS = 5000;
 const BUSY_POLL_MS = 25;
 
 /** 503: another instance is still extending the stored tree; the proof will be ready shortly. */
-export class TreeBusy extends HttpException {
+class TreeBusy extends HttpException {
   constructor() {
     super(
       { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', code: 'TREE_BUSY', message: 'the Merkle tree is being extended, try again shortly' },

@@ -31,7 +31,7 @@ export function nodeHash(left: Buffer, right: Buffer): Buffer {
 }
 
 /** The largest power of two strictly less than n (n ≥ 2): where RFC 9162 splits a tree. */
-export function splitPoint(n: number): number {
+function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;

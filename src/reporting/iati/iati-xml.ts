@@ -104,7 +104,6 @@ function narrative(value: string): string {
 
 /** XML 1.0 forbids most control characters even escaped: drop them. */
 function clean(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
 

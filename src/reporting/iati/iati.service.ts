@@ -18,7 +18,7 @@ import {
 } from './iati-xml';
 
 /** DAC 5-digit purpose codes (IATI Sector vocabulary 1) for each tranche category. */
-export const DAC_SECTORS: Record<TrancheCategory, { code: string; name: string }> = {
+const DAC_SECTORS: Record<TrancheCategory, { code: string; name: string }> = {
   utilities: { code: '14030', name: 'Basic drinking water supply and basic sanitation' },
   clinics: { code: '12230', name: 'Basic health infrastructure' },
   shelters: { code: '72010', name: 'Material relief assistance and services' },
