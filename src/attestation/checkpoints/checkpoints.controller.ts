@@ -5,7 +5,7 @@ import { Public } from '../../auth/roles.decorator';
 import { IMMUTABLE } from '../cache-control';
 import { CheckpointService } from './checkpoint.service';
 import { SigningKeyService } from './signing-key.service';
-import { TreeSizeParam } from './tree-size.param';
+import { TreeSizeParam } from './dto/tree-size.param';
 
 @ApiTags('transparency')
 @Public()

@@ -5,7 +5,7 @@ import { Public } from '../../auth/roles.decorator';
 import { InvalidInput } from '../../common/errors/common-errors';
 import { IMMUTABLE } from '../cache-control';
 import { MerkleTreeService } from '../merkle/merkle-tree.service';
-import { ConsistencyProofQuery, InclusionProofQuery } from './proof-queries';
+import { ConsistencyProofQuery, InclusionProofQuery } from './dto/proof-queries';
 
 /** RFC 9162 inclusion and consistency proofs over the sealed chain, for any sealed tree size. */
 @ApiTags('transparency')

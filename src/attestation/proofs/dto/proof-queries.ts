@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { QueryInteger } from '../../common/validation/query-integer';
+import { QueryInteger } from '../../../common/validation/query-integer';
 
 export class InclusionProofQuery {
   @ApiProperty({ description: 'Chain position of the transaction (0-based)', minimum: 0 })
