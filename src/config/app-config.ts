@@ -56,9 +56,12 @@ export class AppConfig {
   @EnvInteger(0)
   SEALER_INTERVAL_MS = 200;
 
-  /** How long an API key stays cached in process after a lookup. Revocation clears it. */
-  @EnvInteger(0)
-  AUTH_CACHE_TTL_MS = 10000;
+  /**
+   * How long an API key stays cached in process, counted from the lookup's read. At most one
+   * second: a revocation on another instance must hold here within that (API.md, "Governance").
+   */
+  @EnvInteger(0, 1000)
+  AUTH_CACHE_TTL_MS = 1000;
 
   @EnvInteger(1024)
   BODY_LIMIT_BYTES = 64 * 1024;

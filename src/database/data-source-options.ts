@@ -18,6 +18,9 @@ class ListeningPool extends pg.Pool {
 }
 const driver = { ...pg, Pool: ListeningPool };
 
+/** How much longer than the server's statement timeout the client waits for any answer. */
+export const QUERY_TIMEOUT_MARGIN_MS = 1000;
+
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   return {
     type: 'postgres',
@@ -30,6 +33,13 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       // A request waiting for a connection fails rather than hangs when the database is away.
       connectionTimeoutMillis: 5000,
       statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
+      // The statement timeout is enforced by the server; a server that is stuck (stopped, or
+      // behind a network black hole) enforces nothing. This bound is the client's own, a little
+      // above, so every query ends: a frozen database answers 503, never a hang.
+      query_timeout: config.DB_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+      // Dead peers are noticed by TCP itself, not only by the next query.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       idle_in_transaction_session_timeout: 60000,
       application_name: 'aid-escrow-ledger',
     },

@@ -37,6 +37,11 @@ export function isRetryable(error: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
+/** The client's own query timeout fired: the server never answered (it may be stuck). */
+export function isUnanswered(error: unknown): boolean {
+  return /Query read timeout/.test(pgError(error)?.message ?? '');
+}
+
 /**
  * The driver's errors that carry meaning for callers, in the domain's words; undefined for the
  * rest (a bug: the edge answers 500). Features translate their own SQLSTATEs (the ledger's LG…).

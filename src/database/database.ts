@@ -4,9 +4,11 @@ import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { isRetryable } from './database-errors';
+import { isRetryable, isUnanswered } from './database-errors';
 
 const MAX_ATTEMPTS = 5;
+/** The longest a streamed export may take (pg has no "no limit" for a stream). */
+const STREAM_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 
 interface OpenTransaction {
   manager: EntityManager;
@@ -86,6 +88,12 @@ export class Database {
         for (const callback of transaction.afterCommit) callback();
         return result;
       } catch (error) {
+        // A connection whose query got no answer in time may still have it queued on the
+        // server: it is ended, not rolled back and handed to the next request.
+        if (isUnanswered(error)) {
+          await (runner as unknown as PostgresRunner).releasePostgresConnection(error as Error);
+          throw error;
+        }
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
@@ -150,7 +158,11 @@ export class Database {
       await runner.release().catch(() => undefined);
       throw error;
     }
-    const rows = client.query(new QueryStream(sql, params, { batchSize }));
+    const query = new QueryStream(sql, params, { batchSize });
+    // pg applies its client-side query_timeout to a stream's whole life, which for an export may
+    // rightly be minutes; each batch the stream reads is still bounded by the socket's keep-alive.
+    (query as unknown as { query_timeout: number }).query_timeout = STREAM_TIMEOUT_MS;
+    const rows = client.query(query);
     let released = false;
     const release = async (broken?: Error) => {
       if (released) return;

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { AttestationErrorCode } from '../attestation/attestation-errors';
 import { IdentityErrorCode } from '../auth/identity-errors';
 import { CommonErrorCode } from '../common/errors/common-errors';
 import { DatabaseErrorCode } from '../database/database-errors';
@@ -7,7 +8,7 @@ import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
 import { LedgerErrorCode } from '../ledger/ledger-errors';
 
 /** Every code any feature can refuse with. */
-export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode;
+export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode | AttestationErrorCode;
 
 /**
  * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
@@ -33,6 +34,7 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   BENCHMARKS_NOT_MET: HttpStatus.CONFLICT,
   PHASE_ORDER: HttpStatus.CONFLICT,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
+  TREE_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export function statusOfCode(code: string): HttpStatus {

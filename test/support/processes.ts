@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
@@ -137,6 +137,31 @@ export async function eventually(probe: () => Promise<boolean>, what: string, at
 export interface EmbeddedServerProcess {
   url: string;
   stop(): Promise<void>;
+  /**
+   * SIGSTOP to the postmaster and every backend: a server that is stuck, or behind a network
+   * black hole. Connections stay open and accept bytes; nothing answers.
+   */
+  freeze(): void;
+  /** SIGCONT to all of them: the server carries on where it stopped. */
+  thaw(): void;
+}
+
+/** The postmaster of a data folder and all its children (backends, checkpointer, WAL writer…). */
+function serverProcesses(pgData: string): number[] {
+  const postmaster = Number(readFileSync(resolve(pgData, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after ')'.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+  return [...children, postmaster];
 }
 
 /**
@@ -164,11 +189,22 @@ export async function startEmbeddedServerProcess(dir: string, port: number): Pro
     child.stderr!.on('data', (chunk) => (output += chunk));
     child.once('exit', (code) => fail(new Error(`the embedded server exited (${code}):\n${output}`)));
   });
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const pid of serverProcesses(resolve(dir, 'postgres'))) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // ended meanwhile
+      }
+    }
+  };
   return {
     url,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
+    freeze: () => signalAll('SIGSTOP'),
+    thaw: () => signalAll('SIGCONT'),
   };
 }

@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { TreeBusy } from '../attestation-errors';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
 import { tryLockedTransaction } from '../../database/advisory-lock';
@@ -31,15 +32,6 @@ export const TREE_LOCK = 7_404_003;
 const BUSY_WAIT_MS = 5000;
 const BUSY_POLL_MS = 25;
 
-/** 503: another instance is still extending the stored tree; the proof will be ready shortly. */
-class TreeBusy extends HttpException {
-  constructor() {
-    super(
-      { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', code: 'TREE_BUSY', message: 'the Merkle tree is being extended, try again shortly' },
-      HttpStatus.SERVICE_UNAVAILABLE,
-    );
-  }
-}
 
 interface Sizes {
   /** Sealed chain length: the largest tree that exists. */
