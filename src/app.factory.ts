@@ -2,12 +2,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { useSecurityHeaders } from './common/http/security-headers';
 import { useStrictJsonParser } from './common/validation/json-body-parser';
 import { strictValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { clientErrorHandler, frameworkErrors } from './http/http-layer-errors';
+import { requestIdFor } from './http/request-id';
 
 /**
  * Builds the HTTP application (Fastify: about six times Express's throughput here) for a
@@ -18,8 +19,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Behind a proxy, X-Forwarded-For names the client; trusted only when configured.
     trustProxy: config.TRUST_PROXY,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // An incoming X-Request-Id is kept only when it cannot forge a log line (API.md, "Input hygiene").
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    frameworkErrors,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.withConfig(config), adapter, {
     bufferLogs: true,

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AttestationModule } from './attestation/attestation.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -9,6 +9,7 @@ import { EscrowModule } from './escrow/escrow.module';
 import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { CommandInterceptor } from './http/command.interceptor';
+import { DeclaredQueryGuard } from './http/declared-query.guard';
 import { CommandsModule } from './commands/commands.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LedgerModule } from './ledger/ledger.module';
@@ -33,6 +34,9 @@ import { ThrottlingModule } from './throttling/throttling.module';
     HealthModule,
   ],
   providers: [
+    // After the modules' guards (rate limit, then authentication): an unknown query parameter
+    // is answered 400 to someone who may call the route at all.
+    { provide: APP_GUARD, useClass: DeclaredQueryGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_INTERCEPTOR, useClass: CommandInterceptor },
   ],

@@ -60,7 +60,10 @@ describe('fuzzing the API', () => {
     fc.stringMatching(/^-?\d{1,17}(\.\d{0,4})?$/),
     anyValue,
   );
-  const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ minLength: 1990, maxLength: 2010 }), anyValue);
+  // What input hygiene refuses (API.md): lone surrogates, controls, header lookalikes, bidi
+  // overrides, text that says nothing.
+  const hostile = fc.constantFrom('wire \ud800 1', '\udc00', '\u001b[2J', 'x\r\nX-Admin: 1', 'a\nb', '\u0085', '\u202eevil', 'a\u2066b', '   ', '', '\t');
+  const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ minLength: 1990, maxLength: 2010 }), hostile, anyValue);
   const id = () => fc.oneof(fc.constant(randomUUID()), fc.constantFrom('not-a-uuid', '1', '%00', 'ffffffff-ffff-ffff-ffff-ffffffffffff', "'; DROP TABLE deposits; --"), fc.string({ maxLength: 40 }));
   /**
    * A body: mostly a valid one with some fields swapped for fuzzed values, else the DTO's fields
@@ -111,7 +114,7 @@ describe('fuzzing the API', () => {
 
   const idempotencyKey = fc.option(fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('', ' ', 'x'.repeat(256))), { nil: undefined });
   /** Most bodies go as JSON; some as broken JSON or as another content type. */
-  const encoding = fc.constantFrom('json', 'json', 'json', 'json', 'broken', 'text');
+  const encoding = fc.constantFrom('json', 'json', 'json', 'json', 'broken', 'text', 'duplicate');
 
   it.each(ENDPOINTS)('POST %s: no 5xx, and a refused request changes nothing', async (name) => {
     const endpoint = endpointsFor()[name];
@@ -126,12 +129,15 @@ describe('fuzzing the API', () => {
         const res =
           how === 'broken' ? await req.set('content-type', 'application/json').send(json.slice(0, Math.max(1, json.length - 1)) + '{')
             : how === 'text' ? await req.set('content-type', 'text/plain').send(json)
+              // The first key once more, with another value: JSON.parse would keep the last.
+              : how === 'duplicate' && /^\{"/.test(json) ? await req.set('content-type', 'application/json').send(json.replace(/^\{("(?:[^"\\]|\\.)*"):/, '{$1:"other",$1:'))
               : await req.set('content-type', 'application/json').send(json);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         expect(res.status).toBeLessThan(500);
         expect(typeof res.body.message === 'string' || res.status < 400).toBe(true);
         const after = await state();
         if (res.status >= 400) expect(after).toBe(before);
+        if (how === 'duplicate' && /^\{"/.test(json)) expect(res.status).toBe(400);
         before = after;
       }),
       { numRuns: 300 },

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { InvalidInput } from '../errors/common-errors';
+import { firstDuplicateKey } from './duplicate-keys';
 
 /** Deeper bodies are refused before anything recursive (validation, canonical JSON) touches them. */
 export const MAX_JSON_DEPTH = 32;
@@ -7,6 +9,12 @@ class JsonTooDeep extends Error {
   readonly statusCode = 400;
   constructor() {
     super(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+}
+
+class DuplicateKey extends InvalidInput {
+  constructor(path: string) {
+    super(path, 'appears twice in one JSON object: a body must say each thing once');
   }
 }
 
@@ -23,7 +31,8 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
- * Fastify's own JSON parser (prototype-poisoning checks included), plus a nesting limit.
+ * Fastify's own JSON parser (prototype-poisoning checks included), plus a nesting limit and a
+ * refusal of duplicate keys.
  * Replaces the parser Nest registers at init, so it must run after `app.init()`.
  * An empty body labelled JSON is read as no body (many HTTP clients label every request so):
  * actions without input accept it, and a DTO then names the fields it misses.
@@ -36,6 +45,8 @@ export function useStrictJsonParser(fastify: FastifyInstance): void {
     parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return done(new JsonTooDeep(), undefined);
+      const duplicate = firstDuplicateKey(body as string);
+      if (duplicate !== undefined) return done(new DuplicateKey(duplicate), undefined);
       done(null, value);
     });
   });

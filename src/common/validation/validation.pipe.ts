@@ -1,4 +1,6 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { InvalidInput } from '../errors/common-errors';
+import { findTextProblem } from './text-hygiene';
 
 /** Flattens nested validation errors into `field.path: problem` lines. */
 function describe(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
@@ -9,28 +11,15 @@ function describe(errors: ValidationError[], parent = ''): { field: string; prob
   });
 }
 
-/** The path of the first string (or key) holding U+0000, e.g. `reference` or `items.2.name`. */
-function nulField(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const field = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return field;
-    const found = nulField(child, field);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /**
- * PostgreSQL text cannot hold U+0000: such input is refused here, naming the field, instead of
- * failing in SQL as a 500 (a deposit reference, an account name…).
+ * Text hygiene (text-hygiene.ts) before the DTO's own rules, on every body, query and path
+ * parameter: refused here, naming the field, instead of stored half-right or failing in SQL.
  */
-class NoNulValidationPipe extends ValidationPipe {
+class HygienicValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const field = metadata.type === 'custom' ? undefined : nulField(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
-    if (field) {
-      throw new BadRequestException({ error: 'Bad Request', message: `${field} must not contain the NUL character (U+0000)`, fields: [field] });
+    if (metadata.type !== 'custom') {
+      const found = findTextProblem(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (found) throw new InvalidInput(found.field, found.problem);
     }
     return super.transform(value, metadata);
   }
@@ -38,10 +27,10 @@ class NoNulValidationPipe extends ValidationPipe {
 
 /**
  * Strict input: unknown fields are rejected, nothing is coerced (a JSON number is not an amount),
- * text holds no NUL, and the message names every offending field.
+ * text is hygienic, and the message names every offending field.
  */
 export function strictValidationPipe(): ValidationPipe {
-  return new NoNulValidationPipe({
+  return new HygienicValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

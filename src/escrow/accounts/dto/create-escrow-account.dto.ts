@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CURRENCY_CODES } from '../../../common/money/currencies';
+import { IsCountryCode } from '../../../common/validation/is-country.decorator';
 
 export class CreateEscrowAccountDto {
   @ApiProperty({ example: 'Northern Province water and clinics 2027' })
@@ -14,7 +15,7 @@ export class CreateEscrowAccountDto {
 
   @ApiPropertyOptional({ example: 'UA', description: 'ISO 3166-1 alpha-2 country code' })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as UA' })
+  @IsCountryCode()
   country?: string;
 
   @ApiPropertyOptional()
