@@ -4,18 +4,29 @@
 set -euo pipefail
 API=${API:-http://localhost:3000}
 json() { node -pe "JSON.parse(require('fs').readFileSync(0, 'utf8'))$1"; }
-key() { npm run -s cli -- principal:create --name "$1" --role "$2" --org "$3" | json .apiKey; }
 post() { curl -sf -X POST "$API$1" -H "Authorization: Bearer $2" -H 'content-type: application/json' -d "$3"; }
 get() { curl -sf "$API$1" -H "Authorization: Bearer $2"; }
+# The host's bootstrap: the first two admins, straight from the command line (journaled, no actor).
+bootstrap() { npm run -s cli -- principal:create --name "$1" --role admin --org "Escrow Office" | json .apiKey; }
+# Everyone else the governed way: Ada requests, Grace approves, the newcomer claims the key once.
+org() { post /v1/organizations "$ADMIN" "{\"name\":\"$1\",\"type\":\"$2\"}" | json .id; }
+person() {
+  local requested id token
+  requested=$(post /v1/principals "$ADMIN" "{\"name\":\"$1\",\"role\":\"$2\",\"organizationId\":\"$3\"}")
+  id=$(echo "$requested" | json .id); token=$(echo "$requested" | json .claimToken)
+  post /v1/principals/$id/approve "$CHECKER" '{}' > /dev/null
+  curl -sf -X POST "$API/v1/principals/claim" -H 'content-type: application/json' -d "{\"claimToken\":\"$token\"}" | json .apiKey
+}
 
-# 1. People: two admins (maker and checker), two donors, two monitors of distinct offices, an auditor.
-ADMIN=$(key Ada admin "Escrow Office")
-CHECKER=$(key Grace admin "Escrow Office")
-DONOR_A=$(key Dana donor "Reconstruction Fund")
-DONOR_B=$(key Omar donor "Gulf Development Fund")
-MONITOR_1=$(key Mona monitor "Monitoring Office North")
-MONITOR_2=$(key Lin monitor "Independent Auditors Ltd")
-AUDITOR=$(key Ravi auditor "Audit Board")
+# 1. People: two admins (maker and checker), then two donors, two monitors of distinct offices
+#    and an auditor, each requested by one admin and approved by the other.
+ADMIN=$(bootstrap Ada)
+CHECKER=$(bootstrap Grace)
+DONOR_A=$(person Dana donor "$(org "Reconstruction Fund" donor)")
+DONOR_B=$(person Omar donor "$(org "Gulf Development Fund" donor)")
+MONITOR_1=$(person Mona monitor "$(org "Monitoring Office North" monitor)")
+MONITOR_2=$(person Lin monitor "$(org "Independent Auditors Ltd" monitor)")
+AUDITOR=$(person Ravi auditor "$(org "Audit Board" auditor)")
 
 # 2. An admin registers the recipient and opens an escrow account in USD.
 UTILITY=$(post /v1/organizations "$ADMIN" '{"name":"Northern Water Utility","type":"recipient"}' | json .id)
