@@ -5,7 +5,7 @@ import { toEscrowAccountView } from './accounts/account-view';
 import { EscrowAccountView } from './accounts/account.types';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { BenchmarkView, BenchmarkViews } from './benchmarks/benchmark-views';
-import { TrancheCategory, TrancheStatus } from './tranches/tranche.types';
+import { TrancheCategory, TrancheRow, TrancheStatus } from './tranches/tranche.types';
 
 /** A money movement into or out of an account, for public reports. */
 export interface AccountMovement {
@@ -57,7 +57,7 @@ export class EscrowReadModel {
     const donorTotals = groupBy(await this.accounts.donorTotals(db, ids), (r) => r.escrow_account_id);
     const tranches: TrancheReportRow[] = await db.query(
       `SELECT t.id, t.escrow_account_id, t.donor_organization_id, t.recipient_organization_id, t.category, t.phase,
-              t.amount::text AS amount, t.currency, t.status, t.created_at,
+              t.amount::text AS amount, t.currency, t.status, t.description, t.created_at,
               (SELECT max(q.decided_at) FROM release_requests q WHERE q.tranche_id = t.id AND q.status = 'approved') AS released_at
          FROM tranches t WHERE t.escrow_account_id = ANY ($1) ORDER BY t.phase, t.created_at, t.id`,
       [ids],
@@ -91,16 +91,8 @@ export class EscrowReadModel {
   }
 }
 
-interface TrancheReportRow {
-  id: string;
-  escrow_account_id: string;
-  donor_organization_id: string;
-  recipient_organization_id: string;
-  category: TrancheCategory;
-  phase: number;
-  amount: string;
-  currency: string;
-  status: TrancheStatus;
+/** A tranche's row with what reports add: when it was made, and when its release was approved. */
+interface TrancheReportRow extends TrancheRow {
   created_at: Date;
   released_at: Date | null;
 }

@@ -13,10 +13,3 @@ export function sha256(...parts: (Buffer | string)[]): Buffer {
   for (const part of parts) hash.update(part);
   return hash.digest();
 }
-
-export const GENESIS_HASH = Buffer.alloc(32);
-
-/** A chain link: SHA-256(prev_hash ‖ content_hash). */
-export function chainHash(prevHash: Buffer, contentHash: Buffer): Buffer {
-  return sha256(prevHash, contentHash);
-}

@@ -4,7 +4,7 @@ import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { tryLockedTransaction } from '../database/advisory-lock';
 import { Database } from '../database/database';
-import { chainHash, GENESIS_HASH } from './canonical-body';
+import { chainHash, GENESIS_HASH } from './chain-link';
 
 /** Advisory-lock key electing the one sealer among all instances. */
 const SEALER_LOCK = 7_404_002;

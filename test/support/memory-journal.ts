@@ -1,5 +1,6 @@
 import { Decimal } from '../../src/common/money/money';
-import { canonicalJson, GENESIS_HASH, sha256 } from '../../src/ledger/canonical-body';
+import { canonicalJson, sha256 } from '../../src/ledger/canonical-body';
+import { GENESIS_HASH } from '../../src/ledger/chain-link';
 import { LedgerAccountRef } from '../../src/ledger/ledger-accounts';
 import { AccountRow, EntryRow, JournalRows, SealerOrderRow, TransactionRow } from '../../src/ledger/verify/journal-rows';
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, chainHash, GENESIS_HASH, sha256 } from '../../src/ledger/canonical-body';
+import { canonicalJson, sha256 } from '../../src/ledger/canonical-body';
+import { chainHash, GENESIS_HASH } from '../../src/ledger/chain-link';
 
 describe('canonical JSON (RFC 8785) and hashes', () => {
   it('sorts keys by UTF-16 code units at every depth and drops whitespace', () => {

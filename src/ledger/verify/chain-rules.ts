@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { GENESIS_HASH } from '../canonical-body';
+import { GENESIS_HASH } from '../chain-link';
 import { ChainSummary, isHexOf, JournalRows, Problem } from './journal-rows';
 
 /**
