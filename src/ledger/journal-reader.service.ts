@@ -97,6 +97,32 @@ export class JournalReaderService {
     }));
   }
 
+  /**
+   * Where the journal stands, from index lookups: the chain head, and how many committed
+   * transactions follow it in (xid, seq) order, unsealed. Everything up to the head is fixed;
+   * after it the unsealed set only grows while the head stays put, so (sealed, unsealed) tells
+   * two moments apart, also when a lower seq commits after a higher one (max(seq) would not).
+   * Two statements: under READ COMMITTED they may see different moments, which is harmless (the
+   * rows after a given head only grow; a moved head changes `sealed` anyway).
+   */
+  async position(db: EntityManager): Promise<{ sealed: number; unsealed: number; headHash: string | null }> {
+    const [head] = await db.query(
+      `SELECT chain_index::text AS head_index, hash AS head_hash, xid::text AS xid, transaction_seq::text AS seq
+         FROM journal_chain ORDER BY chain_index DESC LIMIT 1`,
+    );
+    // The head's values as parameters: the planner then sees how few rows follow the head and
+    // walks the (xid, seq) index (a correlated form of this query scans the whole table).
+    const [{ unsealed }] = await db.query(
+      `SELECT count(*)::text AS unsealed FROM journal_transactions WHERE (xid, seq) > ($1::xid8, $2::bigint)`,
+      [head?.xid ?? '0', head?.seq ?? '0'],
+    );
+    return {
+      sealed: head ? Number(head.head_index) + 1 : 0,
+      unsealed: Number(unsealed),
+      headHash: head ? (head.head_hash as Buffer).toString('hex') : null,
+    };
+  }
+
   /** When events of these kinds happened in these escrow accounts, with the ids they concern. */
   async eventsOf(
     db: EntityManager,

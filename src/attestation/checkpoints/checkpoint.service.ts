@@ -105,6 +105,12 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     return { ...head, signature: signature.toString('base64') };
   }
 
+  /** The tree size of the latest checkpoint (0 before the first). */
+  async latestSize(db: EntityManager = this.database.reader): Promise<number> {
+    const [row] = await db.query(`SELECT coalesce(max(tree_size), 0)::text AS size FROM checkpoints`);
+    return Number(row.size);
+  }
+
   async latest(db: EntityManager = this.database.reader): Promise<SignedTreeHead | undefined> {
     const [row] = await db.query(`SELECT ${COLUMNS} FROM checkpoints c ORDER BY c.tree_size DESC LIMIT 1`);
     return row ? toSignedTreeHead(row) : undefined;

@@ -2,18 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { EntityManager } from 'typeorm';
+import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
 import { Database } from '../../database/database';
+import { JournalReaderService } from '../../ledger/journal-reader.service';
 
 /**
- * Where the public ledger stands, from index lookups: the chain head, the number of committed
- * transactions not yet sealed (a short index range behind a running sealer), the latest checkpoint.
- *
- * Why it identifies the visible state: every state change writes a journal transaction in the
- * same database transaction. Everything at or before the chain head in (xid, seq) order is the
- * sealed chain, fixed once written; everything after it is unsealed (the sealer's invariant).
- * While the head stays put, the unsealed set can only grow as writers commit, so its size
- * tells two moments apart; when the sealer moves the head, the head's index changes. Unlike
- * max(seq), this also notices a transaction with a lower seq that commits later.
+ * Where the public ledger stands: the journal's position (JournalReaderService.position, which
+ * says why it identifies the visible state) and the latest checkpoint's size.
  */
 export interface Watermark {
   /** Stable across instances for the same database state. */
@@ -23,19 +18,6 @@ export interface Watermark {
   headHash: string | null;
   checkpointSize: number;
 }
-
-const HEAD_SQL = `
-  SELECT chain_index::text AS head_index, hash AS head_hash, xid::text AS xid, transaction_seq::text AS seq,
-         (SELECT coalesce(max(c.tree_size), 0) FROM checkpoints c)::text AS checkpoint_size
-    FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (SELECT chain_index, hash, xid, transaction_seq FROM journal_chain
-                        ORDER BY chain_index DESC LIMIT 1) AS h ON true`;
-
-/**
- * Counted with the head's values as parameters, so the planner sees how few rows follow the
- * head and walks the (xid, seq) index (a correlated form of this query scans the whole table).
- */
-const UNSEALED_SQL = `SELECT count(*)::text AS unsealed FROM journal_transactions WHERE (xid, seq) > ($1::xid8, $2::bigint)`;
 
 const gzipAsync = promisify(gzip);
 
@@ -59,26 +41,16 @@ export class PublicSnapshotService {
   private readonly entries = new Map<string, SnapshotDocument>();
   private readonly building = new Map<string, Promise<SnapshotDocument>>();
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly journal: JournalReaderService,
+    private readonly checkpoints: CheckpointService,
+  ) {}
 
-  /**
-   * Two statements: in READ COMMITTED they may see different moments, which is harmless. The
-   * rows after a given head only grow (sealing moves none of them out of the table), so the
-   * count read after the head still identifies the state; a moved head changes the key anyway.
-   */
   async watermark(db: EntityManager = this.database.reader): Promise<Watermark> {
-    const [head] = await db.query(HEAD_SQL);
-    const [{ unsealed: counted }] = await db.query(UNSEALED_SQL, [head.xid ?? '0', head.seq ?? '0']);
-    const sealed = head.head_index === null ? 0 : Number(head.head_index) + 1;
-    const unsealed = Number(counted);
-    const checkpointSize = Number(head.checkpoint_size);
-    return {
-      key: `${sealed}.${unsealed}.${checkpointSize}`,
-      sealed,
-      unsealed,
-      headHash: head.head_hash ? (head.head_hash as Buffer).toString('hex') : null,
-      checkpointSize,
-    };
+    const { sealed, unsealed, headHash } = await this.journal.position(db);
+    const checkpointSize = await this.checkpoints.latestSize(db);
+    return { key: `${sealed}.${unsealed}.${checkpointSize}`, sealed, unsealed, headHash, checkpointSize };
   }
 
   /** The weak ETag of a document at a watermark (weak: `generatedAt` may differ between instances). */
