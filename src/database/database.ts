@@ -28,11 +28,6 @@ export interface Snapshot {
   cursor<Row>(sql: string, params?: unknown[], options?: { batchSize?: number; raw?: boolean }): AsyncGenerator<Row[]>;
 }
 
-export interface SnapshotOptions {
-  /** `0` lifts the statement timeout for this snapshot (an export may rightly take minutes). */
-  statementTimeoutMs?: number;
-}
-
 /** Every column as the server's text: the cursor's `raw` mode. */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
@@ -67,7 +62,6 @@ export class Database {
   get reader(): EntityManager {
     return this.open()?.manager ?? this.dataSource.manager;
   }
-
 
   /**
    * Runs `work` in one READ COMMITTED transaction. Serialization failures and deadlocks roll back
@@ -124,12 +118,11 @@ export class Database {
    * Runs `work` in a REPEATABLE READ, READ ONLY transaction of its own: every query sees one
    * consistent moment (an audit or a public document never mixes two).
    */
-  async snapshot<T>(work: (snapshot: Snapshot) => Promise<T>, options: SnapshotOptions = {}): Promise<T> {
+  async snapshot<T>(work: (snapshot: Snapshot) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      if (options.statementTimeoutMs !== undefined) await runner.query(`SET LOCAL statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`);
       const result = await work(snapshotOf(runner));
       await runner.query('COMMIT');
       return result;
