@@ -7,6 +7,7 @@ import { useSecurityHeaders } from './common/http/security-headers';
 import { useStrictJsonParser } from './common/validation/json-body-parser';
 import { strictValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { useEvidenceUploads } from './evidence/evidence-upload';
 import { clientErrorHandler, frameworkErrors } from './http/http-layer-errors';
 import { requestIdFor } from './http/request-id';
 
@@ -33,6 +34,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // JSON only: any other body type is answered 415 rather than parsed as text.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   useSecurityHeaders(app.getHttpAdapter().getInstance());
+  // Multipart for POST /v1/evidence alone; every other route stays JSON-only (415).
+  await useEvidenceUploads(app, config);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

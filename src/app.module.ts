@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EscrowModule } from './escrow/escrow.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { CommandInterceptor } from './http/command.interceptor';
@@ -14,6 +15,7 @@ import { CommandsModule } from './commands/commands.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
+import { OversightModule } from './oversight/oversight.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 
@@ -28,7 +30,9 @@ import { ThrottlingModule } from './throttling/throttling.module';
     IdempotencyModule,
     CommandsModule,
     LedgerModule,
+    EvidenceModule,
     EscrowModule,
+    OversightModule,
     AttestationModule,
     ReportingModule,
     HealthModule,

@@ -11,6 +11,7 @@ import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
 import { registerProofVerifyCommand } from './attestation/verifier/proof-verify.command';
 import { registerWitnessCommands } from './attestation/c2sp/witness/witness.command';
+import { registerInspectionsVerifyCommand } from './oversight/inspections/inspections-verify.command';
 
 /**
  * Runs `work` against the same database `npm start` uses (with the embedded default, the
@@ -68,6 +69,7 @@ program
 // Need no database: an outsider's check of checkpoints and proofs, and a C2SP witness.
 registerProofVerifyCommand(program);
 registerWitnessCommands(program);
+registerInspectionsVerifyCommand(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`${error instanceof ConfigValidationError ? error.message : (error?.message ?? error)}\n`);

@@ -101,12 +101,34 @@ export class AppConfig {
 
   @Matches(/^\d{2}$/, { message: 'IATI_REPORTING_ORG_TYPE must be a two-digit IATI OrganisationType code' })
   IATI_REPORTING_ORG_TYPE = '40';
+
+  // Oversight (API.md, "Oversight" and "Evidence files").
+
+  /** Distinct monitor organizations whose latest findings verify, dismiss or lift a violation case. */
+  @EnvInteger(1, 20)
+  CASE_QUORUM = 2;
+
+  /**
+   * The AES-256-GCM key of whistleblower reports: base64 or hex of 32 bytes. Unset:
+   * DATA_DIR/reports-aes256gcm.key, generated on first use. Give every instance the same key,
+   * and keep it apart from database backups: a dump alone must reveal nothing of a report.
+   */
+  @Matches(/^$|^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=?$/, { message: 'REPORTS_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64' })
+  REPORTS_ENCRYPTION_KEY = '';
+
+  /** Reports and reporter follow-ups per client (by address, counted in memory only) and minute. 0: off. */
+  @EnvInteger(0)
+  REPORTS_RATE_LIMIT_PER_MINUTE = 10;
+
+  /** The largest evidence file accepted (bytes); larger uploads get 413. */
+  @EnvInteger(1, 1024 * 1024 * 1024)
+  EVIDENCE_MAX_BYTES = 25 * 1024 * 1024;
 }
 
 export class ConfigValidationError extends Error {}
 
 /** Settings whose values may hold credentials: named in errors, never shown. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY', 'REPORTS_ENCRYPTION_KEY']);
 
 /** Builds the configuration from an environment; throws naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { DatabaseModule } from '../database/database.module';
+import { EvidenceModule } from '../evidence/evidence.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
@@ -10,6 +11,12 @@ import { BenchmarksController } from './benchmarks/benchmarks.controller';
 import { BenchmarksRepository } from './benchmarks/benchmarks.repository';
 import { BenchmarksService } from './benchmarks/benchmarks.service';
 import { EscrowReadModel } from './escrow-read-model';
+import { EscrowScopeReader } from './holds/escrow-scope-reader';
+import { HoldChecks } from './holds/hold-checks';
+import { HoldsRepository } from './holds/holds.repository';
+import { RecoveryLedgerService } from './holds/recovery-ledger.service';
+import { ReleaseHoldsService } from './holds/release-holds.service';
+import { RepaymentsRepository } from './holds/repayments.repository';
 import { ReleaseRules } from './releases/release-rules';
 import { ReleasesController } from './releases/releases.controller';
 import { ReleasesRepository } from './releases/releases.repository';
@@ -25,7 +32,7 @@ import { TranchesService } from './tranches/tranches.service';
  * stay inside, and other modules see only the services it exports.
  */
 @Module({
-  imports: [DatabaseModule, LedgerModule, AuthModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule],
   controllers: [AccountsController, TranchesController, BenchmarksController, ReleasesController],
   providers: [
     AccountsRepository,
@@ -39,7 +46,14 @@ import { TranchesService } from './tranches/tranches.service';
     ReleaseRules,
     ReleasesService,
     EscrowReadModel,
+    // What oversight asks of escrow (holds, snap-back, recovery): src/escrow/holds.
+    HoldsRepository,
+    HoldChecks,
+    ReleaseHoldsService,
+    EscrowScopeReader,
+    RepaymentsRepository,
+    RecoveryLedgerService,
   ],
-  exports: [AccountsService, TranchesService, BenchmarksService, ReleasesService, EscrowReadModel],
+  exports: [AccountsService, TranchesService, BenchmarksService, ReleasesService, EscrowReadModel, ReleaseHoldsService, EscrowScopeReader, RecoveryLedgerService],
 })
 export class EscrowModule {}

@@ -4,11 +4,24 @@ import { IdentityErrorCode } from '../auth/identity-errors';
 import { CommonErrorCode } from '../common/errors/common-errors';
 import { DatabaseErrorCode } from '../database/database-errors';
 import { EscrowErrorCode } from '../escrow/escrow-errors';
+import { HoldErrorCode } from '../escrow/holds/hold-errors';
+import { EvidenceErrorCode } from '../evidence/evidence-errors';
 import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
 import { LedgerErrorCode } from '../ledger/ledger-errors';
+import { OversightErrorCode } from '../oversight/oversight-errors';
 
 /** Every code any feature can refuse with. */
-export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode | AttestationErrorCode;
+export type ErrorCode =
+  | CommonErrorCode
+  | DatabaseErrorCode
+  | LedgerErrorCode
+  | IdentityErrorCode
+  | EscrowErrorCode
+  | IdempotencyErrorCode
+  | AttestationErrorCode
+  | HoldErrorCode
+  | EvidenceErrorCode
+  | OversightErrorCode;
 
 /**
  * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
@@ -35,6 +48,13 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   PHASE_ORDER: HttpStatus.CONFLICT,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
   TREE_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  // Oversight and evidence files.
+  VIOLATION_VERIFIED: HttpStatus.CONFLICT,
+  UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  FILE_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  CLAIM_EXCEEDS_RELEASED: HttpStatus.CONFLICT,
+  REPAYMENT_EXCEEDS_CLAIM: HttpStatus.CONFLICT,
+  TOO_MANY_REPORTS: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export function statusOfCode(code: string): HttpStatus {

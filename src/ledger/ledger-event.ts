@@ -22,8 +22,25 @@ export const JOURNAL_KINDS = [
   'principal_revoked',
   /** A refund outside closing (reserved; the ledger tests post it). */
   'refund',
+  // Evidence and oversight (src/evidence, src/oversight; escrow's holds and repayments).
+  'evidence_uploaded',
+  'report_received',
+  'report_message',
+  'report_closed',
+  'case_opened',
+  'case_finding',
+  'release_hold_placed',
+  'release_hold_lifted',
+  'recovery_claimed',
+  'repayment',
+  'inspection_scheduled',
+  'inspections_drawn',
+  'inspection_finding',
 ] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
+
+/** A value in an event's details: JSON without floating-point surprises (amounts stay strings). */
+export type DetailValue = string | number | boolean | null | readonly DetailValue[] | { readonly [key: string]: DetailValue };
 
 export interface Posting {
   account: LedgerAccountRef;
@@ -37,8 +54,8 @@ export interface LedgerEvent {
   escrowAccountId?: string;
   /** Ids of the records the event concerns (trancheId, benchmarkId, releaseRequestId…). */
   refs?: Record<string, string>;
-  /** What else an auditor needs to read the event: reasons, decisions, evidence (strings or numbers). */
-  details?: Record<string, string | number | null>;
+  /** What else an auditor needs to read the event: reasons, decisions, evidence hashes (JSON values). */
+  details?: Record<string, DetailValue>;
   postings?: Posting[];
 }
 

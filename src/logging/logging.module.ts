@@ -2,7 +2,20 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 
-/** Structured JSON logs, one request id per request; keys and credentials never logged. */
+/**
+ * The whistleblower routes (API.md, "Oversight"): their request log keeps method, status and the
+ * path without its query, so that nothing a reporter sends (a receipt pasted into the URL, say)
+ * reaches a log line. No request's log ever has the client's address, user agent or headers.
+ */
+const REPORT_ROUTES = /^\/v1\/reports(?:[/?]|$)/;
+
+/** What a request's log line says of it: its id, method and URL, never headers or the client's address. */
+export function requestLogFields(req: { id: string; method: string; url: string }): { id: string; method: string; url: string } {
+  const url = REPORT_ROUTES.test(req.url) ? req.url.split('?')[0] : req.url;
+  return { id: req.id, method: req.method, url };
+}
+
+/** Structured JSON logs, one request id per request; keys, credentials and reporters never logged. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -11,11 +24,11 @@ import { AppConfig } from '../config/app-config';
         pinoHttp: {
           level: config.LOG_LEVEL,
           redact: {
-            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', '*.apiKey'],
+            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'req.headers["x-report-receipt"]', '*.apiKey', '*.receipt'],
             censor: '[redacted]',
           },
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            req: requestLogFields,
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
         },

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { DatabaseModule } from '../database/database.module';
 import { EscrowModule } from '../escrow/escrow.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { OversightModule } from '../oversight/oversight.module';
 import { DashboardPageController } from './dashboard/dashboard-page.controller';
 import { DashboardService } from './dashboard/dashboard.service';
 import { PageAssets } from './dashboard/page-assets';
@@ -17,7 +18,7 @@ import { PublicSnapshotService } from './public-snapshot/public-snapshot.service
  * read-only. Shows the latest checkpoint (AttestationModule); nothing depends on it.
  */
 @Module({
-  imports: [DatabaseModule, LedgerModule, AuthModule, EscrowModule, AttestationModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, EscrowModule, AttestationModule, OversightModule],
   controllers: [PublicDocumentsController, DashboardPageController],
   providers: [PublicSnapshotService, DashboardService, IatiService, PageAssets],
 })

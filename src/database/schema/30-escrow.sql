@@ -89,7 +89,9 @@ CREATE TABLE benchmark_signoffs (
   decision         text NOT NULL CHECK (decision IN ('approve','reject')),
   evidence         text,
   comment          text,
-  created_at       timestamptz NOT NULL DEFAULT now()
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  -- SHA-256 (hex) of the evidence files cited (55-evidence.sql; checked to exist when cited).
+  evidence_files   text[] NOT NULL DEFAULT '{}'
 );
 -- Each monitor's latest decision on a benchmark: DISTINCT ON (principal_id) ... ORDER BY
 -- principal_id, id DESC (BenchmarksRepository).

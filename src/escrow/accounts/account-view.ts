@@ -2,15 +2,17 @@ import { Decimal, formatAmount } from '../../common/money/money';
 import { DonorBalances, EscrowAccountRow, EscrowAccountView, EscrowBalances } from './account.types';
 import { DonorTotalsRow } from './accounts.repository';
 
-const FIGURES = ['deposited', 'allocated', 'released', 'refunded'] as const;
+const FIGURES = ['deposited', 'allocated', 'released', 'refunded', 'repaid'] as const;
 
 function balancesOf(totals: Record<(typeof FIGURES)[number], Decimal>, currency: string): EscrowBalances {
-  const unallocated = totals.deposited.minus(totals.allocated).minus(totals.released).minus(totals.refunded);
+  // API.md: unallocated = deposited + repaid − allocated − released − refunded.
+  const unallocated = totals.deposited.plus(totals.repaid).minus(totals.allocated).minus(totals.released).minus(totals.refunded);
   return {
     deposited: formatAmount(totals.deposited, currency),
     allocated: formatAmount(totals.allocated, currency),
     released: formatAmount(totals.released, currency),
     refunded: formatAmount(totals.refunded, currency),
+    repaid: formatAmount(totals.repaid, currency),
     unallocated: formatAmount(unallocated, currency),
   };
 }

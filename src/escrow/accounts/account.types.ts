@@ -17,6 +17,8 @@ export interface EscrowBalances {
   allocated: string;
   released: string;
   refunded: string;
+  /** Paid back by recipients under recovery claims (src/escrow/holds), to the donors' unallocated funds. */
+  repaid: string;
   unallocated: string;
 }
 

@@ -10,6 +10,7 @@ export interface DonorTotalsRow {
   allocated: string;
   released: string;
   refunded: string;
+  repaid: string;
 }
 
 const COLUMNS = 'id, name, currency, country, description, status, created_at';
@@ -63,20 +64,24 @@ export class AccountsRepository {
     return db.query(
       `SELECT escrow_account_id, organization_id,
               sum(deposited)::text AS deposited, sum(allocated)::text AS allocated,
-              sum(released)::text AS released, sum(refunded)::text AS refunded
+              sum(released)::text AS released, sum(refunded)::text AS refunded, sum(repaid)::text AS repaid
          FROM (
            -- Each table summed per donor first: the union then holds a few rows per donor, not
            -- one per tranche (10,000 tranches in one account: 7 ms with a sort, 3 ms this way).
-           SELECT escrow_account_id, organization_id, sum(amount) AS deposited, 0 AS allocated, 0 AS released, 0 AS refunded
+           SELECT escrow_account_id, organization_id, sum(amount) AS deposited, 0 AS allocated, 0 AS released, 0 AS refunded, 0 AS repaid
              FROM deposits WHERE escrow_account_id = ANY ($1) GROUP BY 1, 2
            UNION ALL
            SELECT escrow_account_id, donor_organization_id, 0,
                   coalesce(sum(amount) FILTER (WHERE status IN ('allocated', 'release_pending')), 0),
-                  coalesce(sum(amount) FILTER (WHERE status = 'released'), 0), 0
+                  coalesce(sum(amount) FILTER (WHERE status = 'released'), 0), 0, 0
              FROM tranches WHERE escrow_account_id = ANY ($1) GROUP BY 1, 2
            UNION ALL
-           SELECT escrow_account_id, organization_id, 0, 0, 0, sum(amount)
+           SELECT escrow_account_id, organization_id, 0, 0, 0, sum(amount), 0
              FROM refunds WHERE escrow_account_id = ANY ($1) GROUP BY 1, 2
+           UNION ALL
+           -- Recovered money, back in the donor's unallocated funds (35-escrow-holds.sql).
+           SELECT escrow_account_id, donor_organization_id, 0, 0, 0, 0, sum(amount)
+             FROM repayments WHERE escrow_account_id = ANY ($1) GROUP BY 1, 2
          ) AS movements
         GROUP BY escrow_account_id, organization_id
         ORDER BY escrow_account_id, organization_id`,

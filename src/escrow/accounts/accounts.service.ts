@@ -8,6 +8,7 @@ import { Database } from '../../database/database';
 import { LedgerAccounts } from '../../ledger/ledger-accounts';
 import { transfer } from '../../ledger/ledger-event';
 import { LedgerService } from '../../ledger/ledger.service';
+import { HoldChecks } from '../holds/hold-checks';
 import { TranchesRepository } from '../tranches/tranches.repository';
 import { assertNotClosed } from './account-rules';
 import { toEscrowAccountView } from './account-view';
@@ -33,6 +34,7 @@ export class AccountsService {
     private readonly accounts: AccountsRepository,
     private readonly tranches: TranchesRepository,
     private readonly ledger: LedgerService,
+    private readonly holds: HoldChecks,
   ) {}
 
   async create(dto: CreateEscrowAccountDto, actor: Principal): Promise<EscrowAccountView> {
@@ -98,7 +100,11 @@ export class AccountsService {
     };
   }
 
-  /** A monitor or admin stops every release on a verified violation. */
+  /**
+   * A monitor or admin stops every release at once: an interim freeze on one person's word,
+   * recorded as such. The binding stop is a violation case verified by a quorum (src/oversight),
+   * which suspends through a release hold instead.
+   */
   async suspend(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
     const account = await this.accounts.lock(this.db.writer, id, 'update');
     assertNotClosed(account);
@@ -106,8 +112,10 @@ export class AccountsService {
     return this.changeStatus(account, 'suspended', 'escrow_suspended', reason, actor);
   }
 
+  /** Not while a verified violation case holds the account (409 VIOLATION_VERIFIED until it is lifted). */
   async resume(id: string, reason: string, actor: Principal): Promise<EscrowAccountView> {
     const account = await this.accounts.lock(this.db.writer, id, 'update');
+    await this.holds.assertAccountNotHeld(this.db.writer, account);
     assertNotClosed(account);
     if (account.status !== 'suspended') throw new InvalidState(`escrow account ${id} is not suspended`);
     return this.changeStatus(account, 'active', 'escrow_resumed', reason, actor);
@@ -173,7 +181,7 @@ export class AccountsService {
       kind,
       actorPrincipalId: actor.id,
       escrowAccountId: account.id,
-      details: { reason, actorRole: actor.role, actorOrganizationId: actor.organizationId },
+      details: { reason, actorRole: actor.role, actorOrganizationId: actor.organizationId, ...(kind === 'escrow_suspended' ? { basis: 'interim_freeze' } : {}) },
     });
     return this.view({ ...account, status });
   }

@@ -43,7 +43,7 @@ export class BenchmarkViews {
     const signers = [...new Set(records.flatMap((r) => r.signoffs.map((s) => s.principalId)))];
     const standings = await this.identities.standings(db, signers);
     return records.map((record) => {
-      const signoffs = record.signoffs.map((s) => ({ ...s, counts: signoffCounts(s, record, standings.get(s.principalId)) }));
+      const signoffs = record.signoffs.map((s) => ({ ...s, counts: !s.voidedBySnapBack && signoffCounts(s, record, standings.get(s.principalId)) }));
       return {
         id: record.id,
         trancheId: record.trancheId,

@@ -8,7 +8,10 @@ export interface SignoffRecord {
   decision: Decision;
   evidence: string | null;
   comment: string | null;
+  evidenceFiles: string[];
   at: string;
+  /** Given before a verified violation case in the tranche's scope: no longer counts (snap-back). */
+  voidedBySnapBack: boolean;
 }
 
 /** A benchmark with each monitor's latest sign-off, and the tranche parties its eligibility rules need. */
@@ -44,10 +47,13 @@ const BENCHMARKS_SQL = `
          t.donor_organization_id, t.recipient_organization_id,
          (SELECT json_agg(json_build_object('principalId', s.principal_id, 'organizationId', s.organization_id,
                                             'decision', s.decision, 'evidence', s.evidence, 'comment', s.comment,
-                                            'at', s.created_at) ORDER BY s.id)
+                                            'evidenceFiles', s.evidence_files, 'at', s.created_at,
+                                            'voidedBySnapBack', s.id <= coalesce(sb.signoffs_void_through, 0)) ORDER BY s.id)
             FROM (SELECT DISTINCT ON (principal_id) * FROM benchmark_signoffs
                    WHERE benchmark_id = b.id ORDER BY principal_id, id DESC) s) AS signoffs
-    FROM benchmarks b JOIN tranches t ON t.id = b.tranche_id`;
+    FROM benchmarks b JOIN tranches t ON t.id = b.tranche_id
+    -- Snap-back (35-escrow-holds.sql): sign-offs up to this id were given before a verified violation.
+    LEFT JOIN signoff_snapbacks sb ON sb.tranche_id = b.tranche_id`;
 
 @Injectable()
 export class BenchmarksRepository {
@@ -71,12 +77,12 @@ export class BenchmarksRepository {
 
   async insertSignoff(
     db: EntityManager,
-    signoff: { benchmarkId: string; principalId: string; organizationId: string; decision: Decision; evidence?: string; comment?: string },
+    signoff: { benchmarkId: string; principalId: string; organizationId: string; decision: Decision; evidence?: string; comment?: string; evidenceFiles: readonly string[] },
   ): Promise<void> {
     await db.query(
-      `INSERT INTO benchmark_signoffs (benchmark_id, principal_id, organization_id, decision, evidence, comment)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [signoff.benchmarkId, signoff.principalId, signoff.organizationId, signoff.decision, signoff.evidence ?? null, signoff.comment ?? null],
+      `INSERT INTO benchmark_signoffs (benchmark_id, principal_id, organization_id, decision, evidence, comment, evidence_files)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [signoff.benchmarkId, signoff.principalId, signoff.organizationId, signoff.decision, signoff.evidence ?? null, signoff.comment ?? null, signoff.evidenceFiles],
     );
   }
 }

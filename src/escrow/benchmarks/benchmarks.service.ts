@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../../auth/principal';
 import { Forbidden, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { Database } from '../../database/database';
+import { EvidenceService } from '../../evidence/evidence.service';
 import { LedgerService } from '../../ledger/ledger.service';
 import { TranchesRepository } from '../tranches/tranches.repository';
 import { BenchmarkView, BenchmarkViews } from './benchmark-views';
@@ -19,6 +20,7 @@ export class BenchmarksService {
     private readonly views: BenchmarkViews,
     private readonly tranches: TranchesRepository,
     private readonly ledger: LedgerService,
+    private readonly evidence: EvidenceService,
   ) {}
 
   /** Conditions are fixed before a release is asked for: only while the tranche is allocated. */
@@ -56,6 +58,7 @@ export class BenchmarksService {
     if (monitor.organizationId === tranche.donor_organization_id || monitor.organizationId === tranche.recipient_organization_id) {
       throw new Forbidden("a monitor of the tranche's donor or recipient organization cannot sign off its benchmarks");
     }
+    const evidenceFiles = await this.evidence.assertStored(this.db.writer, dto.evidenceFiles);
     await this.benchmarks.insertSignoff(this.db.writer, {
       benchmarkId,
       principalId: monitor.id,
@@ -63,13 +66,14 @@ export class BenchmarksService {
       decision: dto.decision,
       evidence: dto.evidence,
       comment: dto.comment,
+      evidenceFiles,
     });
     await this.ledger.post(this.db.writer, {
       kind: 'benchmark_signoff',
       actorPrincipalId: monitor.id,
       escrowAccountId: tranche.escrow_account_id,
       refs: { trancheId: tranche.id, benchmarkId, monitorOrganizationId: monitor.organizationId },
-      details: { decision: dto.decision, evidence: dto.evidence ?? null, comment: dto.comment ?? null },
+      details: { decision: dto.decision, evidence: dto.evidence ?? null, comment: dto.comment ?? null, evidenceFiles },
     });
     return this.get(benchmarkId);
   }

@@ -6,6 +6,7 @@ import { EscrowAccountRow } from '../accounts/account.types';
 import { unmetReleaseConditions } from '../benchmarks/benchmark-status';
 import { BenchmarkViews } from '../benchmarks/benchmark-views';
 import { EscrowRuleViolation } from '../escrow-errors';
+import { HoldChecks } from '../holds/hold-checks';
 import { TrancheRow, TrancheStatus } from '../tranches/tranche.types';
 import { TranchesRepository } from '../tranches/tranches.repository';
 
@@ -19,9 +20,12 @@ export class ReleaseRules {
   constructor(
     private readonly tranches: TranchesRepository,
     private readonly benchmarks: BenchmarkViews,
+    private readonly holds: HoldChecks,
   ) {}
 
   async assertReleasable(db: EntityManager, account: EscrowAccountRow, tranche: TrancheRow, expectedStatus: TrancheStatus): Promise<void> {
+    // First of all (API.md, "Errors"): a verified violation in scope stops every release.
+    await this.holds.assertTrancheNotHeld(db, account, tranche);
     assertNotClosed(account);
     if (tranche.status !== expectedStatus) {
       throw new InvalidState(`the tranche is ${tranche.status}, expected ${expectedStatus}`);

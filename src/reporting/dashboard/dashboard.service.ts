@@ -9,6 +9,7 @@ import { EscrowReadModel } from '../../escrow/escrow-read-model';
 import type { TrancheCategory, TrancheStatus } from '../../escrow/tranches/tranche.types';
 import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
 import type { SignedTreeHead } from '../../attestation/checkpoints/signed-tree-head';
+import { OversightCounts, OversightReadService } from '../../oversight/oversight-read.service';
 import type { Watermark } from '../public-snapshot/public-snapshot.service';
 
 export interface DashboardTranche {
@@ -36,6 +37,8 @@ export interface DashboardView {
   generatedAt: string;
   ledger: { transactions: number; sealed: number; headHash: string | null };
   latestCheckpoint: SignedTreeHead | null;
+  /** Reports received and cases by status: counts only, nothing of their content. */
+  oversight: OversightCounts;
   escrowAccounts: DashboardAccount[];
 }
 
@@ -51,6 +54,7 @@ export class DashboardService {
     private readonly escrow: EscrowReadModel,
     private readonly identity: AuthService,
     private readonly checkpoints: CheckpointService,
+    private readonly oversight: OversightReadService,
   ) {}
 
   async build(db: EntityManager, at: Watermark): Promise<DashboardView> {
@@ -62,6 +66,7 @@ export class DashboardService {
       generatedAt: new Date().toISOString(),
       ledger: { transactions: at.sealed + at.unsealed, sealed: at.sealed, headHash: at.headHash },
       latestCheckpoint: latestCheckpoint ?? null,
+      oversight: await this.oversight.counts(db),
       escrowAccounts: accounts.map((account) => ({
         id: account.id,
         name: account.name,

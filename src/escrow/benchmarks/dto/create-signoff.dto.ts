@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { EvidenceFiles } from '../../../evidence/dto/evidence-files.decorator';
 import { Decision } from '../benchmark-status';
 
 export class CreateSignoffDto {
@@ -18,4 +19,8 @@ export class CreateSignoffDto {
   @IsString()
   @Length(0, 4000)
   comment?: string;
+
+  /** Uploaded files (POST /v1/evidence) this decision rests on, by SHA-256. */
+  @EvidenceFiles()
+  evidenceFiles?: string[];
 }
