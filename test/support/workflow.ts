@@ -104,6 +104,9 @@ export async function moreAdmins(t: TestApp, n: number): Promise<TestPrincipal[]
 const COUNTED_TABLES = [
   'journal_transactions', 'journal_entries', 'ledger_accounts', 'escrow_accounts', 'deposits', 'refunds', 'tranches',
   'benchmarks', 'benchmark_signoffs', 'release_requests', 'organizations', 'principals', 'idempotency_keys',
+  // Oversight and evidence.
+  'release_holds', 'signoff_snapbacks', 'repayments', 'evidence_files', 'reports', 'report_messages', 'violation_cases',
+  'case_reports', 'case_findings', 'case_recoveries', 'inspection_draws', 'inspections',
 ] as const;
 
 /** Row counts of every table a request could write, plus the escrow and tranche statuses: "nothing written" is equality. */

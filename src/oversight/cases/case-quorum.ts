@@ -22,19 +22,25 @@ export interface Tally {
 }
 
 /**
- * Counts a case's findings. Two rounds: while alleged, each monitor's latest `verify` or
- * `dismiss`; once verified, each monitor's latest finding after the verification (`lift`).
- * Only eligible findings count (an active monitor of a monitor organization that is no party
- * to the money: see CasesService), and each organization once, however many of its people
- * agree: a quorum is of organizations, so one office can never make it alone.
+ * Counts a case's findings in its two rounds. The first: each monitor's latest `verify` or
+ * `dismiss` (up to the verifying finding, once there is one). The second, once verified: each
+ * monitor's latest `lift` after it. Only eligible findings count (an active monitor of a monitor
+ * organization that is no party to the money: see CasesService), and each organization once,
+ * however many of its people agree: a quorum is of organizations, so one office never makes it alone.
  */
 export function tally(findings: readonly FindingDecision[], verifiedThrough: number | null, eligible: (f: FindingDecision) => boolean): Tally {
-  const round = findings.filter((f) => (verifiedThrough === null ? f.decision !== 'lift' : f.id > verifiedThrough && f.decision === 'lift'));
-  const latest = new Map<string, FindingDecision>();
-  for (const finding of [...round].sort((a, b) => a.id - b.id)) latest.set(finding.principalId, finding);
-  const counting = [...latest.values()].filter(eligible);
+  const ordered = [...findings].sort((a, b) => a.id - b.id);
+  const first = ordered.filter((f) => f.decision !== 'lift' && (verifiedThrough === null || f.id <= verifiedThrough));
+  const second = verifiedThrough === null ? [] : ordered.filter((f) => f.decision === 'lift' && f.id > verifiedThrough);
+  const counting = [...latestPerMonitor(first), ...latestPerMonitor(second)].filter(eligible);
   const organizations = (decision: CaseDecision) => new Set(counting.filter((f) => f.decision === decision).map((f) => f.organizationId)).size;
   return { verify: organizations('verify'), dismiss: organizations('dismiss'), lift: organizations('lift'), counting: new Set(counting.map((f) => f.id)) };
+}
+
+function latestPerMonitor(round: readonly FindingDecision[]): FindingDecision[] {
+  const latest = new Map<string, FindingDecision>();
+  for (const finding of round) latest.set(finding.principalId, finding);
+  return [...latest.values()];
 }
 
 /** Where a case goes once `tally` is what it is: the quorum moves it, anything less leaves it. */

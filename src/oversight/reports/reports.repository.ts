@@ -53,7 +53,8 @@ export class ReportsRepository {
 
   /** Marks reports a case was opened on; returns the ids that exist. */
   async markCaseOpened(db: EntityManager, ids: readonly string[]): Promise<string[]> {
-    const rows: { id: string }[] = await db.query(
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [rows]: [{ id: string }[], number] = await db.query(
       `UPDATE reports SET status = 'case_opened' WHERE id = ANY ($1) RETURNING id`,
       [ids],
     );
