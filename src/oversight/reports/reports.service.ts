@@ -39,8 +39,11 @@ export interface ReporterView {
   messages: ReportMessageView[];
 }
 
-/** What a monitor sees: the decrypted report. */
-export interface MonitorReportView extends Omit<ReportContent, 'salt'> {
+/**
+ * What a monitor sees: the decrypted report, with the salt, so that anyone who may read it can
+ * recompute the journal's commitment (contentHash) from it.
+ */
+export interface MonitorReportView extends ReportContent {
   status: ReportStatus;
   receivedAt: string;
   /** The journal's commitment, recomputed from the decrypted content: equal, or the read fails. */
@@ -170,7 +173,7 @@ export class ReportsService {
   private openReport(report: ReportRow): MonitorReportView {
     const plaintext = this.cipher.open(report, `report:${report.id}`);
     if (!sha256(plaintext).equals(report.contentHash)) throw new Error(`report ${report.id} does not match its journal commitment`);
-    const { salt: _, ...content } = JSON.parse(plaintext) as ReportContent;
+    const content = JSON.parse(plaintext) as ReportContent;
     return { ...content, status: report.status, receivedAt: report.receivedAt.toISOString(), contentHash: report.contentHash.toString('hex') };
   }
 
