@@ -21,13 +21,14 @@ describe('public dashboard JSON (GET /v1/public/dashboard)', () => {
 
   it('needs no key and shows every account with the figures of API.md', async () => {
     const body = await dashboard();
-    expect(Object.keys(body).sort()).toEqual(['escrowAccounts', 'generatedAt', 'latestCheckpoint', 'ledger']);
+    expect(Object.keys(body).sort()).toEqual(['escrowAccounts', 'generatedAt', 'latestCheckpoint', 'ledger', 'oversight']);
+    expect(body.oversight).toEqual({ reportsReceived: 0, cases: { alleged: 0, verified: 0, dismissed: 0, resolved: 0 } });
     expect(body.escrowAccounts.map((a: { name: string }) => a.name)).toEqual(['Northern reconstruction', 'Eastern shelters fund', 'Closed pilot']);
 
     const northern = account(body, story.accounts.northern);
     expect(northern).toMatchObject({ name: 'Northern reconstruction', currency: 'USD', country: 'UA', status: 'active' });
     // allocated: 20,000 pending release + 60,000 + 250,000.25 + 50,000; released 400,000; the cancelled 100,000 went back.
-    expect(northern.balances).toEqual({ deposited: '1550000.50', allocated: '380000.25', released: '400000.00', refunded: '0.00', unallocated: '770000.25' });
+    expect(northern.balances).toEqual({ deposited: '1550000.50', allocated: '380000.25', released: '400000.00', refunded: '0.00', repaid: '0.00', unallocated: '770000.25' });
     expect(account(body, story.accounts.eastern)).toMatchObject({
       status: 'suspended',
       balances: { deposited: '80000.00', allocated: '30000.00', released: '0.00', refunded: '0.00', unallocated: '50000.00' },
