@@ -23,9 +23,14 @@ export class ReleaseRules {
     private readonly holds: HoldChecks,
   ) {}
 
+  /** No release in the scope of a verified violation case (src/escrow/holds). */
+  assertNotHeld(db: EntityManager, account: EscrowAccountRow, tranche: TrancheRow): Promise<void> {
+    return this.holds.assertTrancheNotHeld(db, account, tranche);
+  }
+
   async assertReleasable(db: EntityManager, account: EscrowAccountRow, tranche: TrancheRow, expectedStatus: TrancheStatus): Promise<void> {
     // First of all (API.md, "Errors"): a verified violation in scope stops every release.
-    await this.holds.assertTrancheNotHeld(db, account, tranche);
+    await this.assertNotHeld(db, account, tranche);
     assertNotClosed(account);
     if (tranche.status !== expectedStatus) {
       throw new InvalidState(`the tranche is ${tranche.status}, expected ${expectedStatus}`);

@@ -52,6 +52,9 @@ export class ReleasesService {
     const unlocked = await this.releases.findOrFail(this.db.writer, requestId);
     if (unlocked.requested_by === admin.id) throw new FourEyesViolation('the release must be approved by an admin other than the requester');
     const { account, tranche } = await this.lockTranche(unlocked.tranche_id);
+    // Before the request's own state: a verification rejects the pending requests it holds, and
+    // an approval arriving after it is answered VIOLATION_VERIFIED (API.md, "Errors": first).
+    await this.rules.assertNotHeld(this.db.writer, account, tranche);
     const request = await this.releases.lock(this.db.writer, requestId);
     if (request.status !== 'pending') throw new InvalidState(`the release request is already ${request.status}`);
     await this.assertEligibleApprover(admin, tranche, request.requested_by);
