@@ -32,11 +32,11 @@ export async function spendLikeAVerification(password: string): Promise<void> {
   await passwordMatches(await decoy, password);
 }
 
-/** Why a new password is refused, in words; undefined when it will do (NIST SP 800-63B: length, not composition). */
+/** Why a new password is refused, said after the word "password"; undefined when it will do (NIST SP 800-63B: length, not composition). */
 export function passwordProblem(password: string, confirmation: string, email: string | null): string | undefined {
-  if (password !== confirmation) return 'the two passwords are not the same';
-  if ([...password].length < PASSWORD_MIN_LENGTH) return `a password needs at least ${PASSWORD_MIN_LENGTH} characters`;
-  if (password.length > PASSWORD_MAX_LENGTH) return `a password may have at most ${PASSWORD_MAX_LENGTH} characters`;
-  if (email && password.toLowerCase().includes(email.split('@')[0].toLowerCase())) return 'a password must not contain your email address';
+  if (password !== confirmation) return 'and its confirmation are not the same';
+  if ([...password].length < PASSWORD_MIN_LENGTH) return `needs at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (password.length > PASSWORD_MAX_LENGTH) return `may have at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (email && password.toLowerCase().includes(email.split('@')[0].toLowerCase())) return 'must not contain your email address';
   return undefined;
 }
