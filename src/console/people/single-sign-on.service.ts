@@ -79,9 +79,14 @@ export class SingleSignOnService {
         idTokenExpected: true,
       });
       const claims = tokens.claims();
-      const email = typeof claims?.email === 'string' ? claims.email : undefined;
+      if (!claims) return { problem: 'your identity provider sent no ID token' };
+      // Providers put the email in the ID token, or (OpenID Connect Core §5.4, the strict reading
+      // when an access token is issued) only in the userinfo answer for that same subject.
+      const source =
+        typeof claims.email === 'string' ? claims : await client.fetchUserInfo(await this.discover(), tokens.access_token, claims.sub);
+      const email = typeof source.email === 'string' ? source.email : undefined;
       if (!email) return { problem: 'your identity provider did not tell us your email' };
-      if (claims?.email_verified !== true) return { problem: 'your identity provider has not verified your email' };
+      if (source.email_verified !== true) return { problem: 'your identity provider has not verified your email' };
       return { email };
     } catch (error) {
       return { problem: `the identity provider's answer was refused (${(error as Error).message})` };
