@@ -209,9 +209,9 @@ describeWithChromium()('the console: the whole story in the browser', () => {
     expect(await figure('released')).toBe('400000.00');
     expect(await figure('unallocated')).toBe('600000.00');
     expect(await dana.textContent(`tr[data-account="${accountId}"] [data-figure="deposited"]`)).toBe('1,000,000.00 USD');
-    await dana.screenshot({ path: screenshotPath('console-donor.png'), fullPage: true });
     await dana.goto(`${base}/console/accounts/${accountId}`);
     expect(await dana.locator('[data-chart-category="utilities"][data-chart-phase="1"]').count()).toBe(1);
+    await dana.screenshot({ path: screenshotPath('console-donor.png'), fullPage: true });
     await check(dana);
 
     // Ravi verifies the ledger: progress streamed to the page, then the result.
