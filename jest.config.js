@@ -3,7 +3,7 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
-  testRegex: 'test/.*\\.(spec|e2e-spec)\\.ts$',
+  testRegex: 'test/.*\\.(spec|e2e-spec)\\.tsx?$',
   // Type-checking happens in pretest (tsc); with isolatedModules ts-jest only transpiles.
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
