@@ -92,6 +92,36 @@ export class AppConfig {
   @EnvInteger(0)
   CHECKPOINT_INTERVAL_MS = 1000;
 
+  /**
+   * The console's secret key (base64 of 32 bytes): seals TOTP secrets at rest and the console's
+   * short-lived signed values. Unset: DATA_DIR/console-secret.key, generated on first use. Give
+   * every instance the same key.
+   */
+  @IsString()
+  CONSOLE_SECRET_KEY = '';
+
+  /**
+   * The console's address as people reach it (https://ledger.example.org), for invitation links
+   * and the single sign-on redirect. Unset: taken from each request (Host, and with TRUST_PROXY
+   * the X-Forwarded-* headers).
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+$/, { message: 'CONSOLE_PUBLIC_URL must be an origin such as https://ledger.example.org (no path)' })
+  CONSOLE_PUBLIC_URL?: string;
+
+  /** OpenID Connect single sign-on for the console: all three set, or none. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  OIDC_ISSUER_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_SECRET?: string;
+
   /** The IATI organisation identifier, name and type code of the body publishing the IATI file. */
   @Matches(/^\S{1,100}$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier without spaces' })
   IATI_REPORTING_ORG_REF = 'XI-IATI-AEL';
@@ -128,13 +158,16 @@ export class AppConfig {
 export class ConfigValidationError extends Error {}
 
 /** Settings whose values may hold credentials: named in errors, never shown. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY', 'REPORTS_ENCRYPTION_KEY']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY', 'CONSOLE_SECRET_KEY', 'OIDC_CLIENT_SECRET', 'REPORTS_ENCRYPTION_KEY']);
+
+/** Settings without a default (so absent from `new AppConfig()`'s keys). */
+const OPTIONAL_SETTINGS = ['DATABASE_URL', 'CONSOLE_PUBLIC_URL', 'OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'];
 
 /** Builds the configuration from an environment; throws naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => (known.includes(key) || key === 'DATABASE_URL') && value !== ''),
+    Object.entries(env).filter(([key, value]) => (known.includes(key) || OPTIONAL_SETTINGS.includes(key)) && value !== ''),
   );
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { skipMissingProperties: false });
@@ -143,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((e) => `${e.property}=${SECRET_SETTINGS.has(e.property) ? '[redacted]' : JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`)
       .join('\n  ');
     throw new ConfigValidationError(`Invalid configuration:\n  ${details}`);
+  }
+  const oidc = [config.OIDC_ISSUER_URL, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
+  if (oidc !== 0 && oidc !== 3) {
+    throw new ConfigValidationError('Invalid configuration:\n  OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none');
   }
   return config;
 }
