@@ -66,9 +66,16 @@ describe('snap inspections', () => {
     expect(verifyInspectionCommitments(forged).problems[0].problem).toMatch(/does not match the commitment/);
   });
 
-  it('an announced inspection is visible to every monitor and auditor from the start', async () => {
-    const created = (await schedule(cast.admin, { scope: 'escrow_account', escrowAccountId: escrowId, announced: true }).expect(201)).body;
+  it('an announced inspection is visible to every monitor and auditor from the start; evidence cited at scheduling is journaled with the finding', async () => {
+    const tip = (await t.http().post('/v1/evidence').set(cast.admin.auth).attach('file', Buffer.from(`tip ${Math.random()}\n`), 'tip.txt').expect(201)).body.sha256;
+    expect((await schedule(cast.admin, { scope: 'escrow_account', escrowAccountId: escrowId, evidenceFiles: ['e'.repeat(64)] })).status).toBe(400);
+    const created = (await schedule(cast.admin, { scope: 'escrow_account', escrowAccountId: escrowId, announced: true, evidenceFiles: [tip] }).expect(201)).body;
     expect([(await look(created.id, cast.monitors[2])).status, (await look(created.id, cast.auditor)).status]).toEqual([200, 200]);
+    const scheduled = (await readJournal(t, cast.auditor)).find((i) => i.kind === 'inspection_scheduled' && i.body.refs.inspectionId === created.id)!;
+    expect(JSON.stringify(scheduled)).not.toContain(tip);
+    expect((await report(created.id, inspector).expect(201)).body.evidenceFiles).toEqual([tip]);
+    const found = (await readJournal(t, cast.auditor)).find((i) => i.kind === 'inspection_finding' && i.body.refs.inspectionId === created.id)!;
+    expect(found.body.details).toMatchObject({ evidenceFiles: [], scheduledEvidenceFiles: [tip] });
   });
 
   it('a violation finding opens a case on the same scope with this monitor’s verify as its first finding', async () => {

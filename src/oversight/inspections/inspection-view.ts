@@ -30,7 +30,7 @@ export interface InspectionView {
 }
 
 /** The object the commitment hashes (commitment.ts). */
-export function preimageOf(inspection: InspectionRecord): InspectionPreimage {
+export function preimageOf(inspection: Pick<InspectionRecord, 'id' | 'scope' | 'assignedMonitorId' | 'dueBy' | 'nonce'>): InspectionPreimage {
   return {
     id: inspection.id,
     scope: inspection.scope.scope,

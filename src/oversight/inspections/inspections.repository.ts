@@ -69,12 +69,24 @@ export class InspectionsRepository {
 
   async insert(
     db: EntityManager,
-    i: { id: string; scope: EscrowScope; assignedMonitorId: string; dueBy: string; announced: boolean; nonce: string; commitment: string; drawId: string | null; drawIndex: number | null; scheduledBy: string },
+    i: {
+      id: string;
+      scope: EscrowScope;
+      assignedMonitorId: string;
+      dueBy: string;
+      announced: boolean;
+      nonce: string;
+      commitment: string;
+      drawId: string | null;
+      drawIndex: number | null;
+      scheduledBy: string;
+      evidenceFiles: readonly string[];
+    },
   ): Promise<void> {
     await db.query(
-      `INSERT INTO inspections (id, scope, ${SCOPE_COLUMN[i.scope.scope]}, assigned_monitor_id, due_by, announced, nonce, commitment, draw_id, draw_index, scheduled_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [i.id, i.scope.scope, scopeTarget(i.scope), i.assignedMonitorId, i.dueBy, i.announced, i.nonce, i.commitment, i.drawId, i.drawIndex, i.scheduledBy],
+      `INSERT INTO inspections (id, scope, ${SCOPE_COLUMN[i.scope.scope]}, assigned_monitor_id, due_by, announced, nonce, commitment, draw_id, draw_index, scheduled_by, evidence_files)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [i.id, i.scope.scope, scopeTarget(i.scope), i.assignedMonitorId, i.dueBy, i.announced, i.nonce, i.commitment, i.drawId, i.drawIndex, i.scheduledBy, i.evidenceFiles],
     );
   }
 
@@ -110,6 +122,7 @@ export class InspectionsRepository {
   async complete(db: EntityManager, id: string, finding: { outcome: InspectionOutcome; comment: string; evidenceFiles: readonly string[]; caseId: string | null }): Promise<void> {
     await db.query(
       `UPDATE inspections SET outcome = $2, comment = $3, evidence_files = $4, case_id = $5, completed_at = now() WHERE id = $1`,
+      // evidence_files: the scheduling's files, then the finding's (the caller merges them).
       [id, finding.outcome, finding.comment, finding.evidenceFiles, finding.caseId],
     );
   }

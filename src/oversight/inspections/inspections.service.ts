@@ -27,6 +27,7 @@ interface NewInspection {
   announced: boolean;
   drawId: string | null;
   drawIndex: number | null;
+  evidenceFiles: readonly string[];
 }
 
 /**
@@ -52,8 +53,9 @@ export class InspectionsService {
     const scope = scopeFromInput(dto);
     await this.scopes.assertExists(this.db.writer, scope);
     await this.assertMonitors(this.db.writer, [dto.assignedMonitorId], 'assignedMonitorId');
+    const evidenceFiles = await this.evidence.assertStored(this.db.writer, dto.evidenceFiles);
     const inspection = await this.create(
-      { id: randomUUID(), scope, assignedMonitorId: dto.assignedMonitorId, dueBy: futureInstant(dto.dueBy, 'dueBy'), announced: dto.announced ?? false, drawId: null, drawIndex: null },
+      { id: randomUUID(), scope, assignedMonitorId: dto.assignedMonitorId, dueBy: futureInstant(dto.dueBy, 'dueBy'), announced: dto.announced ?? false, drawId: null, drawIndex: null, evidenceFiles },
       actor,
     );
     return toInspectionView(inspection);
@@ -88,6 +90,7 @@ export class InspectionsService {
           announced: dto.announced ?? false,
           drawId,
           drawIndex: index,
+          evidenceFiles: [],
         },
         admin,
       );
@@ -125,6 +128,7 @@ export class InspectionsService {
         outcome: dto.outcome,
         comment: dto.comment,
         evidenceFiles: [...evidenceFiles],
+        scheduledEvidenceFiles: [...inspection.evidenceFiles],
         revealed: { ...preimageOf(inspection), ids: { ...preimageOf(inspection).ids } },
         ...(revealsSeed ? { draw: { drawId: inspection.drawId!, seed: inspection.drawSeed!.toString('hex') } } : {}),
       },
@@ -136,28 +140,15 @@ export class InspectionsService {
         dto.comment,
       );
     }
-    await this.inspections.complete(db, id, { outcome: dto.outcome, comment: dto.comment, evidenceFiles, caseId });
+    const allFiles = [...new Set([...inspection.evidenceFiles, ...evidenceFiles])];
+    await this.inspections.complete(db, id, { outcome: dto.outcome, comment: dto.comment, evidenceFiles: allFiles, caseId });
     return this.get(id, monitor);
   }
 
   private async create(i: NewInspection, actor: Principal): Promise<InspectionRecord> {
     const db = this.db.writer;
     const nonce = randomBytes(16).toString('hex');
-    const draft: InspectionRecord = {
-      ...i,
-      dueBy: new Date(i.dueBy),
-      nonce,
-      commitment: '',
-      drawSeed: null,
-      scheduledBy: actor.id,
-      scheduledAt: new Date(),
-      outcome: null,
-      comment: null,
-      evidenceFiles: [],
-      caseId: null,
-      completedAt: null,
-    };
-    const commitment = commitmentOf(preimageOf(draft));
+    const commitment = commitmentOf(preimageOf({ ...i, dueBy: new Date(i.dueBy), nonce }));
     await this.inspections.insert(db, { ...i, nonce, commitment, scheduledBy: actor.id });
     // Nothing that names the target or the monitor: the commitment stands for them until the finding.
     await this.ledger.post(db, {

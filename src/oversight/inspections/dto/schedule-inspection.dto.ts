@@ -17,6 +17,10 @@ export class ScheduleInspectionDto extends ScopeInput {
   @IsOptional()
   @IsBoolean()
   announced?: boolean;
+
+  /** What prompted the inspection; journaled with the finding (earlier, a hash could hint at the target). */
+  @EvidenceFiles()
+  evidenceFiles?: string[];
 }
 
 export class DrawInspectionsDto {
