@@ -10,6 +10,7 @@
     ['allocated', 'Allocated'],
     ['released', 'Released'],
     ['refunded', 'Refunded'],
+    ['repaid', 'Repaid'],
     ['unallocated', 'Unallocated'],
   ];
   var CATEGORIES = {
