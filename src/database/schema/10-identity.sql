@@ -7,7 +7,12 @@ CREATE TABLE organizations (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   name        text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
   type        text NOT NULL CHECK (type IN ('donor','recipient','monitor','admin','auditor')),
-  created_at  timestamptz NOT NULL DEFAULT now()
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  -- How IATI knows the body, when given (both optional, checked against the IATI codelists at
+  -- input): its organisation identifier (e.g. GB-CHC-202918) and OrganisationType code (e.g. 21).
+  -- The IATI export names participating, provider and receiver organisations with them.
+  iati_ref    text CHECK (iati_ref ~ '^[A-Z]{2}(_[A-Z]{2})?-[A-Z0-9_]+-[^[:space:]/&|?]+$' AND length(iati_ref) <= 200),
+  iati_type   text CHECK (iati_type ~ '^[0-9]{2}$')
 );
 -- The CLI's `--org NAME` finds an organization by name: the oldest one so named
 -- (PrincipalsRepository.findOrCreateOrganizationNamed), hence (name, created_at, id).
