@@ -16,6 +16,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { ThrottlingModule } from './throttling/throttling.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -31,6 +32,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
     EscrowModule,
     AttestationModule,
     ReportingModule,
+    WebhooksModule,
     HealthModule,
   ],
   providers: [

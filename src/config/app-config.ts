@@ -92,6 +92,30 @@ export class AppConfig {
   @EnvInteger(0)
   CHECKPOINT_INTERVAL_MS = 1000;
 
+  /**
+   * Webhook retries: the delays (ms, comma-separated) after each failed attempt of an event, each
+   * stretched by up to 20 % of jitter; after the last, the endpoint is disabled (nothing is
+   * skipped). Default: the Standard Webhooks schedule 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+   */
+  @Matches(/^\d{1,10}(,\d{1,10}){0,49}$/, { message: 'WEBHOOK_RETRY_DELAYS_MS must be comma-separated milliseconds, such as 5000,300000' })
+  WEBHOOK_RETRY_DELAYS_MS = '5000,300000,1800000,7200000,18000000,36000000,36000000';
+
+  /**
+   * Let webhooks reach private, loopback, link-local and other special addresses, and plain
+   * http: for development and tests only. Off, a target must be https and public.
+   */
+  @Transform(({ value }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** A webhook delivery (DNS, connect, answer) that takes longer fails and is retried. */
+  @EnvInteger(100, 120000)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  /** How often the dispatcher looks for webhook deliveries due. 0: no deliveries from this instance. */
+  @EnvInteger(0)
+  WEBHOOK_DISPATCH_INTERVAL_MS = 250;
+
   /** The IATI organisation identifier, name and type code of the body publishing the IATI file. */
   @Matches(/^\S{1,100}$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier without spaces' })
   IATI_REPORTING_ORG_REF = 'XI-IATI-AEL';

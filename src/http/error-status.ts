@@ -6,9 +6,10 @@ import { DatabaseErrorCode } from '../database/database-errors';
 import { EscrowErrorCode } from '../escrow/escrow-errors';
 import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
 import { LedgerErrorCode } from '../ledger/ledger-errors';
+import { WebhookErrorCode } from '../webhooks/webhook-errors';
 
 /** Every code any feature can refuse with. */
-export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode | AttestationErrorCode;
+export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode | AttestationErrorCode | WebhookErrorCode;
 
 /**
  * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
@@ -35,6 +36,7 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   PHASE_ORDER: HttpStatus.CONFLICT,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
   TREE_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  WEBHOOK_URL_REFUSED: HttpStatus.BAD_REQUEST,
 };
 
 export function statusOfCode(code: string): HttpStatus {

@@ -20,6 +20,9 @@ export const JOURNAL_KINDS = [
   'principal_approved',
   'principal_claimed',
   'principal_revoked',
+  /** Where the journal's events are sent (src/webhooks), and changes to it: secret rotated, disabled, enabled. */
+  'webhook_endpoint_created',
+  'webhook_endpoint_changed',
   /** A refund outside closing (reserved; the ledger tests post it). */
   'refund',
 ] as const;
