@@ -3,7 +3,9 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class RotateSecretDto {
   @ApiPropertyOptional({
+    type: 'integer',
     default: 86400,
+    minimum: 0,
     maximum: 604800,
     description: 'How long the previous secret keeps signing beside the new one, so receivers can switch without losing a delivery (0: at once)',
   })
@@ -11,5 +13,5 @@ export class RotateSecretDto {
   @IsInt()
   @Min(0)
   @Max(7 * 24 * 3600)
-  overlapSeconds = 86400;
+  overlapSeconds: number = 86400;
 }
