@@ -13,6 +13,7 @@ import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
 import { registerProofVerifyCommand } from './attestation/verifier/proof-verify.command';
 import { registerWitnessCommands } from './attestation/c2sp/witness/witness.command';
+import { registerStatementCommands } from './statements/statement.command';
 
 /**
  * Runs `work` against the same database `npm start` uses (with the embedded default, the
@@ -85,9 +86,11 @@ program
     process.exitCode = result.ok ? 0 : 1;
   });
 
-// Need no database: an outsider's check of checkpoints and proofs, and a C2SP witness.
+// Need no database: an outsider's check of checkpoints and proofs, a C2SP witness, and a
+// principal's signature of its statements (made where its key is).
 registerProofVerifyCommand(program);
 registerWitnessCommands(program);
+registerStatementCommands(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`${error instanceof ConfigValidationError ? error.message : (error?.message ?? error)}\n`);

@@ -21,12 +21,15 @@ const WORDS: { [Code in ErrorCode]: string } = {
   UNAUTHENTICATED: 'You are signed out, or your access was revoked.',
   ROLE_MISMATCH: 'That role does not belong in an organization of that type.',
   EMAIL_IN_USE: 'That email already belongs to someone: one person, one principal.',
+  SIGNING_KEY_REGISTERED: 'You already registered a signing key; it cannot be replaced.',
+  SIGNING_KEY_IN_USE: 'That signing key is already someone else\'s: one key, one person.',
   ACCOUNT_CLOSED: 'The escrow account is closed.',
   ACCOUNT_SUSPENDED: 'The escrow account is suspended: nothing can be released until an administrator resumes it.',
   BENCHMARKS_NOT_MET: 'The benchmarks are not met yet: both kinds must exist and be approved by enough monitors.',
   PHASE_ORDER: 'A tranche of an earlier phase in this account must be released or cancelled first.',
   IDEMPOTENCY_KEY_REUSED: 'This request was already sent with different contents.',
   TREE_BUSY: 'The checkpoint tree is busy being extended. Please try again in a moment.',
+  SIGNATURE_INVALID: 'This must be signed with your registered signing key, and the signature did not check out.',
 };
 
 /** The words for a code; codes this build does not know get a plain sentence, never the code. */
