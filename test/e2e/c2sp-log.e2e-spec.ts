@@ -12,6 +12,7 @@ import { parseTlogProof, verifyTlogProof } from '../../src/attestation/c2sp/tlog
 import { originHash } from '../../src/attestation/c2sp/witness/witness-state';
 import { verifyProofs, VerifyReport } from '../../src/attestation/verifier/proof-verifier';
 import { WitnessSubmitter } from '../../src/attestation/witnessing/witness-submitter';
+import { superuserClient } from '../support/database';
 import { buildNotecheck, describeWithGo, notecheckJson } from '../support/go-notecheck';
 import { TestApp, TestPrincipal } from '../support/test-app';
 import { postEvents, randomSeed, sealedLeaves, startTransparencyApp } from '../support/transparency';
@@ -378,6 +379,35 @@ describe('witnessing in the background: a witness down does not stop the log', (
     } finally {
       await t.close();
       await Promise.all([c.stop(), d.stop()]);
+    }
+  });
+});
+
+describe('a checkpoint signed before notes existed (a database upgraded by step 008)', () => {
+  it('gets its note from the producer\'s next run, without the chain having to grow', async () => {
+    const seed = randomSeed();
+    const first = await startTransparencyApp({ CHECKPOINT_PRIVATE_KEY: seed });
+    let second: TestApp | undefined;
+    try {
+      await postEvents(first, 4);
+      await first.seal();
+      const head = (await first.app.get(CheckpointService).produce({ force: true }))!;
+      const note = (await first.http().get('/checkpoint').expect(200)).text;
+      // As after the upgrade: the checkpoint is there, its note is not.
+      const su = await superuserClient(first.url);
+      try {
+        await su.query(`BEGIN; SET LOCAL session_replication_role = replica; DELETE FROM checkpoint_notes; COMMIT`);
+      } finally {
+        await su.end();
+      }
+      await first.http().get('/checkpoint').expect(404);
+      second = await startTransparencyApp({ DATABASE_URL: first.url, CHECKPOINT_PRIVATE_KEY: seed });
+      expect(await second.app.get(CheckpointService).produce()).toBeUndefined(); // nothing new to sign
+      expect((await second.http().get('/checkpoint').expect(200)).text).toBe(note); // Ed25519 is deterministic
+      expect(parseNote(note).text.split('\n')[1]).toBe(String(head.treeSize));
+    } finally {
+      await second?.close();
+      await first.close();
     }
   });
 });
