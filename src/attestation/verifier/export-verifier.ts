@@ -4,7 +4,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { StatementRules } from '../../ledger/verify/statement-rules';
 import { leafHash, nodeHash, EMPTY_ROOT } from '../merkle/merkle';
-import { Record, UsageError } from './verifier-io';
+import { Recorder, UsageError } from './verifier-io';
 
 /**
  * The outside verifier's checks of a journal export (NDJSON, GET /v1/ledger/export), one line
@@ -26,7 +26,7 @@ interface ExportLine {
   chainIndex?: unknown;
 }
 
-export async function checkExport(path: string, record: Record, checkpoint?: { treeSize: number; rootHash: Buffer }): Promise<void> {
+export async function checkExport(path: string, record: Recorder, checkpoint?: { treeSize: number; rootHash: Buffer }): Promise<void> {
   const rules = new StatementRules();
   let leaves = Buffer.alloc(32 * 1024);
   let sealed = 0;

@@ -9,7 +9,7 @@ export interface Check {
 }
 
 /** Records a check; returns whether it passed. */
-export type Record = (check: string, ok: boolean, detail: string) => boolean;
+export type Recorder = (check: string, ok: boolean, detail: string) => boolean;
 
 export class UsageError extends Error {}
 
