@@ -6,10 +6,20 @@ import { DatabaseErrorCode } from '../database/database-errors';
 import { EscrowErrorCode } from '../escrow/escrow-errors';
 import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
 import { LedgerErrorCode } from '../ledger/ledger-errors';
+import { StatementErrorCode } from '../statements/statement-errors';
 import { WebhookErrorCode } from '../webhooks/webhook-errors';
 
 /** Every code any feature can refuse with. */
-export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode | AttestationErrorCode | WebhookErrorCode;
+export type ErrorCode =
+  | CommonErrorCode
+  | DatabaseErrorCode
+  | LedgerErrorCode
+  | IdentityErrorCode
+  | EscrowErrorCode
+  | IdempotencyErrorCode
+  | AttestationErrorCode
+  | StatementErrorCode
+  | WebhookErrorCode;
 
 /**
  * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
@@ -30,12 +40,15 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   ROLE_MISMATCH: HttpStatus.CONFLICT,
   EMAIL_IN_USE: HttpStatus.CONFLICT,
+  SIGNING_KEY_REGISTERED: HttpStatus.CONFLICT,
+  SIGNING_KEY_IN_USE: HttpStatus.CONFLICT,
   ACCOUNT_CLOSED: HttpStatus.CONFLICT,
   ACCOUNT_SUSPENDED: HttpStatus.CONFLICT,
   BENCHMARKS_NOT_MET: HttpStatus.CONFLICT,
   PHASE_ORDER: HttpStatus.CONFLICT,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
   TREE_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  SIGNATURE_INVALID: HttpStatus.BAD_REQUEST,
   WEBHOOK_URL_REFUSED: HttpStatus.BAD_REQUEST,
 };
 

@@ -20,6 +20,12 @@ export const JOURNAL_KINDS = [
   'principal_approved',
   'principal_claimed',
   'principal_revoked',
+  /** The console: an admin (or the host) invited a person to set their sign-in credentials. */
+  'invitation_issued',
+  /** The console: a person set a password and, where enrolled, a TOTP factor (never the secrets). */
+  'credential_enrolled',
+  /** A principal's key for signed statements (src/ledger/signed-statement.ts). */
+  'signing_key_registered',
   /** Where the journal's events are sent (src/webhooks), and changes to it: secret rotated, disabled, enabled. */
   'webhook_endpoint_created',
   'webhook_endpoint_changed',

@@ -34,6 +34,16 @@ export class ReleasesRepository {
     return row;
   }
 
+  /** Requests by status and/or tranche, newest first (the console's queues and histories). */
+  async list(db: EntityManager, filter: { status?: ReleaseStatus; trancheIds?: readonly string[]; limit?: number }): Promise<ReleaseRequestRow[]> {
+    return db.query(
+      `SELECT ${COLUMNS} FROM release_requests
+        WHERE ($1::text IS NULL OR status = $1) AND ($2::uuid[] IS NULL OR tranche_id = ANY ($2))
+        ORDER BY created_at DESC, id LIMIT $3`,
+      [filter.status ?? null, filter.trancheIds ?? null, filter.limit ?? 500],
+    );
+  }
+
   async lock(db: EntityManager, id: string): Promise<ReleaseRequestRow> {
     const [row] = await db.query(`SELECT ${COLUMNS} FROM release_requests WHERE id = $1 FOR UPDATE`, [id]);
     if (!row) throw new NotFound('release request', id);

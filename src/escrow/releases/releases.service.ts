@@ -13,7 +13,7 @@ import { TrancheRow } from '../tranches/tranche.types';
 import { TranchesRepository } from '../tranches/tranches.repository';
 import { ReleaseRules } from './release-rules';
 import { ReleaseRequestView, toReleaseRequestView } from './release-view';
-import { ReleasesRepository } from './releases.repository';
+import { ReleasesRepository, ReleaseStatus } from './releases.repository';
 
 /**
  * Maker–checker releases. Locks are always taken account → tranche → request, so every path
@@ -108,6 +108,11 @@ export class ReleasesService {
 
   async get(id: string): Promise<ReleaseRequestView> {
     return toReleaseRequestView(await this.releases.findOrFail(this.db.reader, id));
+  }
+
+  /** Release requests by status and/or tranche, newest first. */
+  async list(filter: { status?: ReleaseStatus; trancheIds?: readonly string[]; limit?: number } = {}): Promise<ReleaseRequestView[]> {
+    return (await this.releases.list(this.db.reader, filter)).map(toReleaseRequestView);
   }
 
   private async lockTranche(trancheId: string): Promise<{ account: EscrowAccountRow; tranche: TrancheRow }> {
