@@ -19,6 +19,7 @@ import { LoggingModule } from './logging/logging.module';
 import { OversightModule } from './oversight/oversight.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { ThrottlingModule } from './throttling/throttling.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -36,6 +37,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
     OversightModule,
     AttestationModule,
     ReportingModule,
+    WebhooksModule,
     HealthModule,
     // The top of the import graph: people's pages over the same services (nothing imports it).
     ConsoleModule,

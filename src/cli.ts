@@ -14,6 +14,7 @@ import { VerifyService } from './ledger/verify.service';
 import { registerProofVerifyCommand } from './attestation/verifier/proof-verify.command';
 import { registerWitnessCommands } from './attestation/c2sp/witness/witness.command';
 import { registerInspectionsVerifyCommand } from './oversight/inspections/inspections-verify.command';
+import { registerStatementCommands } from './statements/statement.command';
 
 /**
  * Runs `work` against the same database `npm start` uses (with the embedded default, the
@@ -86,10 +87,12 @@ program
     process.exitCode = result.ok ? 0 : 1;
   });
 
-// Need no database: an outsider's check of checkpoints and proofs, and a C2SP witness.
+// Need no database: an outsider's check of checkpoints and proofs, a C2SP witness, and a
+// principal's signature of its statements (made where its key is).
 registerProofVerifyCommand(program);
 registerWitnessCommands(program);
 registerInspectionsVerifyCommand(program);
+registerStatementCommands(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`${error instanceof ConfigValidationError ? error.message : (error?.message ?? error)}\n`);

@@ -22,7 +22,7 @@ export class AuthController {
   @Command()
   @Roles('admin')
   createOrganization(@Body() dto: CreateOrganizationDto, @CurrentPrincipal() admin: Principal) {
-    return this.governance.createOrganization(dto.name, dto.type, admin);
+    return this.governance.createOrganization(dto.name, dto.type, admin, { iatiRef: dto.iatiRef, iatiType: dto.iatiType });
   }
 
   /** 202: a second admin approves (see API.md, "Governance"); the claim token is shown this once. */

@@ -6,7 +6,7 @@ import { Database } from '../database/database';
 import { ApiKeyCache } from './api-key-cache';
 import { hashApiKey } from './api-key';
 import { Unauthenticated } from './identity-errors';
-import { Organization, OrganizationsRepository } from './organizations.repository';
+import { Organization, OrganizationsRepository, ReportedOrganization } from './organizations.repository';
 import { Principal } from './principal';
 import { PrincipalRecord, PrincipalsRepository, Standing } from './principals.repository';
 
@@ -85,6 +85,11 @@ export class AuthService {
   /** Organization names by id, for reports. */
   async organizationNames(db: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     return this.organizations.names(db, ids);
+  }
+
+  /** Organization names with their IATI identifier and type where given, for the IATI export. */
+  async reportedOrganizations(db: EntityManager, ids: readonly string[]): Promise<Map<string, ReportedOrganization>> {
+    return this.organizations.reported(db, ids);
   }
 
   /** Where these principals stand now (active, organization and its type), for controls that count people. */

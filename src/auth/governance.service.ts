@@ -6,7 +6,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { generateApiKey, generateClaimToken, hashApiKey, hashClaimToken } from './api-key';
 import { AuthService } from './auth.service';
 import { IdentityError } from './identity-errors';
-import { Organization, OrganizationsRepository } from './organizations.repository';
+import { IatiIdentity, Organization, OrganizationsRepository } from './organizations.repository';
 import { ORGANIZATION_TYPE_OF_ROLE, OrganizationType, Principal, PrincipalStatus, Role } from './principal';
 import { PrincipalRecord, PrincipalsRepository } from './principals.repository';
 
@@ -68,8 +68,8 @@ export class GovernanceService {
     private readonly ledger: LedgerService,
   ) {}
 
-  async createOrganization(name: string, type: OrganizationType, actor: Principal | null): Promise<Organization> {
-    const organization = await this.organizations.insert(this.db.writer, name, type);
+  async createOrganization(name: string, type: OrganizationType, actor: Principal | null, iati: IatiIdentity = {}): Promise<Organization & IatiIdentity> {
+    const organization = await this.organizations.insert(this.db.writer, name, type, iati);
     await this.journalOrganization(organization, actor);
     return organization;
   }
@@ -199,12 +199,19 @@ export class GovernanceService {
     if (approver.role !== 'admin') throw new Forbidden('a principal is approved by an admin (or, in a donor organization with members, by one of them)');
   }
 
-  private async journalOrganization(organization: Organization, actor: Principal | null): Promise<void> {
+  private async journalOrganization(organization: Organization & IatiIdentity, actor: Principal | null): Promise<void> {
     await this.ledger.post(this.db.writer, {
       kind: 'organization_created',
       actorPrincipalId: actor?.id ?? null,
       refs: { organizationId: organization.id },
-      details: { name: organization.name, type: organization.type, channel: actor ? 'api' : 'command_line' },
+      details: {
+        name: organization.name,
+        type: organization.type,
+        channel: actor ? 'api' : 'command_line',
+        // Only when given: bodies of organizations without them stay as they were.
+        ...(organization.iatiRef ? { iatiRef: organization.iatiRef } : {}),
+        ...(organization.iatiType ? { iatiType: organization.iatiType } : {}),
+      },
     });
   }
 

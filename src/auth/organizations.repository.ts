@@ -19,17 +19,30 @@ export interface Organization {
   type: OrganizationType;
 }
 
+/** How an organization is known to IATI, when it is: its organisation identifier and OrganisationType code. */
+export interface IatiIdentity {
+  iatiRef?: string;
+  iatiType?: string;
+}
+
+/** An organization as reports name it (IATI: participating, provider and receiver organisations). */
+export interface ReportedOrganization extends IatiIdentity {
+  name: string;
+}
+
 /** SQL for organizations; every method takes the executor to run on. */
 @Injectable()
 export class OrganizationsRepository {
   /** A new organization; same-named ones are ordered by when they were made (see lockName). */
-  async insert(db: EntityManager, name: string, type: OrganizationType): Promise<Organization> {
+  async insert(db: EntityManager, name: string, type: OrganizationType, iati: IatiIdentity = {}): Promise<Organization & IatiIdentity> {
     await this.lockName(db, name);
     const [row] = await db.query(
-      `INSERT INTO organizations (name, type, created_at) VALUES ($1, $2, clock_timestamp()) RETURNING id, name, type`,
-      [name, type],
+      `INSERT INTO organizations (name, type, created_at, iati_ref, iati_type) VALUES ($1, $2, clock_timestamp(), $3, $4)
+       RETURNING id, name, type, iati_ref, iati_type`,
+      [name, type, iati.iatiRef ?? null, iati.iatiType ?? null],
     );
-    return row;
+    const { iati_ref, iati_type, ...organization } = row;
+    return { ...organization, ...(iati_ref ? { iatiRef: iati_ref } : {}), ...(iati_type ? { iatiType: iati_type } : {}) };
   }
 
   async find(db: EntityManager, id: string): Promise<Organization | undefined> {
@@ -44,6 +57,17 @@ export class OrganizationsRepository {
   async names(db: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     const rows: { id: string; name: string }[] = await db.query(`SELECT id, name FROM organizations WHERE id = ANY ($1)`, [ids]);
     return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** Names and IATI identities by id, for reports. */
+  async reported(db: EntityManager, ids: readonly string[]): Promise<Map<string, ReportedOrganization>> {
+    const rows: { id: string; name: string; iati_ref: string | null; iati_type: string | null }[] = await db.query(
+      `SELECT id, name, iati_ref, iati_type FROM organizations WHERE id = ANY ($1)`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [r.id, { name: r.name, ...(r.iati_ref ? { iatiRef: r.iati_ref } : {}), ...(r.iati_type ? { iatiType: r.iati_type } : {}) }]),
+    );
   }
 
   /** The oldest organization of this name, or a new one of this type (`created` says which). */

@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateBy, ValidationArguments } from 'class-validator';
+import { isValidKeyName } from '../attestation/c2sp/signed-note';
+import { parseWitnessList } from '../attestation/c2sp/witness/witness-client';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -93,6 +95,30 @@ export class AppConfig {
   CHECKPOINT_INTERVAL_MS = 1000;
 
   /**
+   * Webhook retries: the delays (ms, comma-separated) after each failed attempt of an event, each
+   * stretched by up to 20 % of jitter; after the last, the endpoint is disabled (nothing is
+   * skipped). Default: the Standard Webhooks schedule 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+   */
+  @Matches(/^\d{1,10}(,\d{1,10}){0,49}$/, { message: 'WEBHOOK_RETRY_DELAYS_MS must be comma-separated milliseconds, such as 5000,300000' })
+  WEBHOOK_RETRY_DELAYS_MS = '5000,300000,1800000,7200000,18000000,36000000,36000000';
+
+  /**
+   * Let webhooks reach private, loopback, link-local and other special addresses, and plain
+   * http: for development and tests only. Off, a target must be https and public.
+   */
+  @Transform(({ value }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** A webhook delivery (DNS, connect, answer) that takes longer fails and is retried. */
+  @EnvInteger(100, 120000)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  /** How often the dispatcher looks for webhook deliveries due. 0: no deliveries from this instance. */
+  @EnvInteger(0)
+  WEBHOOK_DISPATCH_INTERVAL_MS = 250;
+
+  /**
    * The console's secret key (base64 of 32 bytes): seals TOTP secrets at rest and the console's
    * short-lived signed values. Unset: DATA_DIR/console-secret.key, generated on first use. Give
    * every instance the same key.
@@ -121,6 +147,54 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   OIDC_CLIENT_SECRET?: string;
+
+  /**
+   * The log's name (C2SP tlog-checkpoint origin, and the key name of its note signatures), e.g.
+   * `ledger.example.org/aid-escrow`. Witnesses and verifiers know the log by it: set it once.
+   */
+  @ValidateBy({
+    name: 'isKeyName',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isValidKeyName(value),
+      defaultMessage: () => 'LOG_ORIGIN must be a C2SP key name: non-empty, no spaces, no "+"',
+    },
+  })
+  LOG_ORIGIN = 'localhost/aid-escrow-ledger';
+
+  /**
+   * The witnesses the log submits its checkpoints to: comma-separated `<witness vkey>=<URL>`
+   * (the URL is the witness's submission prefix; `add-checkpoint` is appended).
+   */
+  @ValidateBy({
+    name: 'isWitnessList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && witnessListProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => `WITNESSES: ${witnessListProblem(String(args?.value))}`,
+    },
+  })
+  WITNESSES = '';
+
+  /** How many of WITNESSES must cosign a checkpoint before GET /checkpoint serves it (0: none). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @ValidateBy({
+    name: 'isWitnessQuorum',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        typeof value === 'number' && value <= witnessCount(String((args?.object as AppConfig).WITNESSES ?? '')),
+      defaultMessage: () => 'WITNESS_QUORUM must not exceed the number of WITNESSES',
+    },
+  })
+  WITNESS_QUORUM = 0;
+
+  /** How often the log looks for a checkpoint its witnesses have not cosigned yet. 0: never. */
+  @EnvInteger(0)
+  WITNESS_INTERVAL_MS = 1000;
+
+  /** How long one request to a witness may take (a witness that is down costs at most this). */
+  @EnvInteger(100, 10_000)
+  WITNESS_TIMEOUT_MS = 5000;
 
   /** The IATI organisation identifier, name and type code of the body publishing the IATI file. */
   @Matches(/^\S{1,100}$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier without spaces' })
@@ -153,6 +227,21 @@ export class AppConfig {
   /** The largest evidence file accepted (bytes); larger uploads get 413. */
   @EnvInteger(1, 1024 * 1024 * 1024)
   EVIDENCE_MAX_BYTES = 25 * 1024 * 1024;
+}
+
+function witnessListProblem(text: string): string | undefined {
+  try {
+    const witnesses = parseWitnessList(text);
+    const names = new Set(witnesses.map((w) => w.verifier.name));
+    if (names.size !== witnesses.length) return 'two witnesses share a key name';
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function witnessCount(text: string): number {
+  return witnessListProblem(text) === undefined ? parseWitnessList(text).length : 0;
 }
 
 export class ConfigValidationError extends Error {}

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { DatabaseModule } from '../database/database.module';
 import { EvidenceModule } from '../evidence/evidence.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { StatementsModule } from '../statements/statements.module';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
@@ -32,7 +33,7 @@ import { TranchesService } from './tranches/tranches.service';
  * stay inside, and other modules see only the services it exports.
  */
 @Module({
-  imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule, StatementsModule],
   controllers: [AccountsController, TranchesController, BenchmarksController, ReleasesController],
   providers: [
     AccountsRepository,

@@ -9,6 +9,8 @@ import { EvidenceErrorCode } from '../evidence/evidence-errors';
 import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
 import { LedgerErrorCode } from '../ledger/ledger-errors';
 import { OversightErrorCode } from '../oversight/oversight-errors';
+import { StatementErrorCode } from '../statements/statement-errors';
+import { WebhookErrorCode } from '../webhooks/webhook-errors';
 
 /** Every code any feature can refuse with. */
 export type ErrorCode =
@@ -21,7 +23,9 @@ export type ErrorCode =
   | AttestationErrorCode
   | HoldErrorCode
   | EvidenceErrorCode
-  | OversightErrorCode;
+  | OversightErrorCode
+  | StatementErrorCode
+  | WebhookErrorCode;
 
 /**
  * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
@@ -42,6 +46,8 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   ROLE_MISMATCH: HttpStatus.CONFLICT,
   EMAIL_IN_USE: HttpStatus.CONFLICT,
+  SIGNING_KEY_REGISTERED: HttpStatus.CONFLICT,
+  SIGNING_KEY_IN_USE: HttpStatus.CONFLICT,
   ACCOUNT_CLOSED: HttpStatus.CONFLICT,
   ACCOUNT_SUSPENDED: HttpStatus.CONFLICT,
   BENCHMARKS_NOT_MET: HttpStatus.CONFLICT,
@@ -55,6 +61,8 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   CLAIM_EXCEEDS_RELEASED: HttpStatus.CONFLICT,
   REPAYMENT_EXCEEDS_CLAIM: HttpStatus.CONFLICT,
   TOO_MANY_REPORTS: HttpStatus.TOO_MANY_REQUESTS,
+  SIGNATURE_INVALID: HttpStatus.BAD_REQUEST,
+  WEBHOOK_URL_REFUSED: HttpStatus.BAD_REQUEST,
 };
 
 export function statusOfCode(code: string): HttpStatus {

@@ -108,6 +108,31 @@ export class JournalReaderService {
     return { items, nextFromChainIndex: items.length > 0 ? items[items.length - 1].chainIndex! + 1 : fromChainIndex };
   }
 
+  /**
+   * For followers that take some kinds only (webhook endpoints): the first `limit` sealed
+   * transactions after `afterChainIndex` of one of `kinds` (null: every kind), in chain order,
+   * and `through`, the chain index up to which the answer is complete: the last one returned
+   * when `limit` were found, else the chain's end as it stood (chain indexes are final and the
+   * chain only grows at its end, so nothing of those kinds will ever appear up to `through`).
+   */
+  async chainedAfter(
+    afterChainIndex: number,
+    kinds: readonly string[] | null,
+    limit: number,
+  ): Promise<{ items: JournalTransactionView[]; through: number }> {
+    const [{ head }] = await this.database.reader.query(`SELECT coalesce(max(chain_index), -1)::text AS head FROM journal_chain`);
+    const rows: TransactionRow[] = await this.database.reader.query(
+      `${TRANSACTION_COLUMNS}
+         FROM journal_chain c
+         JOIN journal_transactions t ON t.seq = c.transaction_seq
+        WHERE c.chain_index > $1 AND c.chain_index <= $2 AND ($3::text[] IS NULL OR t.kind = ANY ($3))
+        ORDER BY c.chain_index LIMIT $4`,
+      [afterChainIndex, head, kinds, limit],
+    );
+    const items = rows.map(toView);
+    return { items, through: items.length === limit ? items[items.length - 1].chainIndex! : Math.max(afterChainIndex, Number(head)) };
+  }
+
   async accounts(): Promise<{ code: string; currency: string; balance: string; version: number }[]> {
     const rows = await this.database.reader.query(
       `SELECT code, currency, balance::text AS balance, version FROM ledger_accounts ORDER BY code`,

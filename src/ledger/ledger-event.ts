@@ -24,6 +24,11 @@ export const JOURNAL_KINDS = [
   'invitation_issued',
   /** The console: a person set a password and, where enrolled, a TOTP factor (never the secrets). */
   'credential_enrolled',
+  /** A principal's key for signed statements (src/ledger/signed-statement.ts). */
+  'signing_key_registered',
+  /** Where the journal's events are sent (src/webhooks), and changes to it: secret rotated, disabled, enabled. */
+  'webhook_endpoint_created',
+  'webhook_endpoint_changed',
   /** A refund outside closing (reserved; the ledger tests post it). */
   'refund',
   // Evidence and oversight (src/evidence, src/oversight; escrow's holds and repayments).
@@ -33,6 +38,10 @@ export const JOURNAL_KINDS = [
   'report_closed',
   'case_opened',
   'case_finding',
+  /** A monitor's lift of a verified case (signed as case.finding). */
+  'case_lift',
+  /** The verify an inspection's violation finding records on the case it opens (signed with that finding). */
+  'case_finding_by_inspection',
   'release_hold_placed',
   'release_hold_lifted',
   'recovery_claimed',

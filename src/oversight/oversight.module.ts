@@ -4,6 +4,7 @@ import { DatabaseModule } from '../database/database.module';
 import { EscrowModule } from '../escrow/escrow.module';
 import { EvidenceModule } from '../evidence/evidence.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { StatementsModule } from '../statements/statements.module';
 import { CasesController } from './cases/cases.controller';
 import { CasesRepository } from './cases/cases.repository';
 import { CasesService } from './cases/cases.service';
@@ -26,7 +27,7 @@ import { ReportsService } from './reports/reports.service';
  * imports this module. Exports only the counts public reporting shows.
  */
 @Module({
-  imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule, EscrowModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule, EscrowModule, StatementsModule],
   controllers: [PublicReportsController, MonitorReportsController, CasesController, InspectionsController],
   providers: [
     ReportCipher,

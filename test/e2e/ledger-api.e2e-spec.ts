@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -6,27 +7,6 @@ import { canonicalJson, sha256 } from '../../src/ledger/canonical-body';
 import { JournalTransactionView } from '../../src/ledger/journal-reader.service';
 import { accounts, moveEvent, postInTransaction } from '../support/ledger';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
-
-/** Parses RFC 4180 CSV (quoted fields may hold commas, quotes and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += c;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 describe('ledger API', () => {
   let t: TestApp;
@@ -222,20 +202,30 @@ describe('ledger API', () => {
         r.on('end', () => done(null, text));
       }).expect(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-      const rows = parseCsv(res.body as string);
+      const text = res.body as string;
+      // RFC 4180: every record ends with CRLF; a lone LF only inside a quoted field.
+      expect(text.endsWith('\r\n')).toBe(true);
+      const rows: string[][] = parseCsv(text, { record_delimiter: '\r\n', relax_column_count: false });
       expect(rows[0]).toEqual([
         'seq', 'id', 'kind', 'actorPrincipalId', 'occurredAt', 'contentHash', 'chainIndex', 'hash', 'prevHash',
         'account', 'amount', 'currency', 'balanceAfter',
+        'escrowAccountId', 'name', 'reference', 'reason', 'decision', 'evidence', 'comment', 'refs', 'details', 'body',
       ]);
       const items = await allPages();
-      const expected = items.flatMap((i) =>
-        (i.entries.length ? i.entries : [undefined]).map((e) => [
+      const expected = items.flatMap((i) => {
+        const body = i.body as { escrowAccountId: string | null; refs: object; details: Record<string, unknown> };
+        const details = Object.keys(body.details).length ? JSON.stringify(body.details) : '';
+        const readable = ['name', 'reference', 'reason', 'decision', 'evidence', 'comment'].map((k) => (body.details[k] === undefined ? '' : String(body.details[k])));
+        return (i.entries.length ? i.entries : [undefined]).map((e) => [
           String(i.seq), i.id, i.kind, i.actorPrincipalId ?? '', i.occurredAt, i.contentHash,
           i.chainIndex === null ? '' : String(i.chainIndex), i.hash ?? '', i.prevHash ?? '',
           e?.account ?? '', e?.amount ?? '', e?.currency ?? '', e?.balanceAfter ?? '',
-        ]),
-      );
+          body.escrowAccountId ?? '', ...readable, Object.keys(body.refs).length ? JSON.stringify(body.refs) : '', details, canonicalJson(i.body),
+        ]);
+      });
       expect(rows.slice(1)).toEqual(expected);
+      // The evidence with quotes and a newline survives in its own cell.
+      expect(rows.find((r) => r[2] === 'benchmark_signoff')![18]).toBe('photos, "signed" report\nline two');
       expect(rows).toHaveLength(1 + base + 4 * 2 + 1 + BULK); // identity transactions have no entries: a row each
     });
 

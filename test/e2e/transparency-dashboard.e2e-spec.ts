@@ -21,8 +21,9 @@ describe('public dashboard JSON (GET /v1/public/dashboard)', () => {
 
   it('needs no key and shows every account with the figures of API.md', async () => {
     const body = await dashboard();
-    expect(Object.keys(body).sort()).toEqual(['escrowAccounts', 'generatedAt', 'latestCheckpoint', 'ledger', 'oversight']);
+    expect(Object.keys(body).sort()).toEqual(['escrowAccounts', 'generatedAt', 'latestCheckpoint', 'ledger', 'oversight', 'witnesses']);
     expect(body.oversight).toEqual({ reportsReceived: 0, cases: { alleged: 0, verified: 0, dismissed: 0, resolved: 0 } });
+    expect(body.witnesses).toEqual({ configured: 0, quorum: 0, treeSize: null, cosigned: 0, witnessedTreeSize: null });
     expect(body.escrowAccounts.map((a: { name: string }) => a.name)).toEqual(['Northern reconstruction', 'Eastern shelters fund', 'Closed pilot']);
 
     const northern = account(body, story.accounts.northern);

@@ -3,8 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** The official IATI 2.03 schema: ../shared/iati-2.03 from the repository root. */
-export const IATI_SCHEMA = resolve(__dirname, '../../../shared/iati-2.03/iati-activities-schema.xsd');
+/**
+ * The IATI 2.03 reference data (schema, codelists, Standard Ruleset): ../shared/iati-2.03 from the
+ * repository root, or AID_ESCROW_SHARED_DIR/iati-2.03 (a checkout elsewhere, e.g. a git worktree).
+ */
+export const IATI_DIR = resolve(process.env.AID_ESCROW_SHARED_DIR ?? resolve(__dirname, '../../../shared'), 'iati-2.03');
+
+/** The official IATI 2.03 schema. */
+export const IATI_SCHEMA = resolve(IATI_DIR, 'iati-activities-schema.xsd');
 
 /** Runs xmllint (Debian package libxml2-utils; .ci/run installs it); fails loudly when missing. */
 export function xmllint(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {

@@ -1,6 +1,6 @@
 import { toEscrowAccountView } from '../../src/escrow/accounts/account-view';
 
-const account = { id: 'e1', name: 'N', currency: 'KWD', country: null, description: null, status: 'active' as const, created_at: new Date(0) };
+const account = { id: 'e1', name: 'N', currency: 'KWD', country: null, description: null, status: 'active' as const, created_at: new Date(0), glide_number: null, response_plan_code: null };
 
 describe('toEscrowAccountView', () => {
   it('sums donors and derives unallocated with the currency’s minor units', () => {

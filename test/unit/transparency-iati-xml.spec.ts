@@ -21,11 +21,17 @@ function activity(overrides: Partial<IatiActivity> = {}): IatiActivity {
       { role: OrganisationRole.funding, org: { name: 'Fund' } },
       { role: OrganisationRole.implementing, org: { name: 'Utility' } },
     ],
-    recipientCountry: 'UA',
+    recipient: { country: 'UA' },
     sectors: [
-      { code: '14030', name: 'Water', percentage: '60.00' },
-      { code: '12230', name: 'Health', percentage: '40.00' },
+      { vocabulary: '1', code: '14030', name: 'Water', percentage: '60.00' },
+      { vocabulary: '1', code: '12230', name: 'Health', percentage: '40.00' },
     ],
+    humanitarianScopes: [
+      { type: '1', vocabulary: '1-2', code: 'EQ-2015-000048-NPL' },
+      { type: '2', vocabulary: '2-1', code: 'FNPL15' },
+    ],
+    defaults: { flowType: '10', financeType: '110', aidType: { code: 'B04', vocabulary: '1' }, tiedStatus: '5' },
+    budgets: [{ type: '1', status: '2', periodStart: day('2025-01-01'), periodEnd: day('2025-12-31'), value: '600.00' }],
     transactions: [
       { ref: 'd1', type: TransactionType.incomingFunds, date: day('2025-01-02'), value: '1000.00', description: 'Deposit', provider: { name: 'Fund' }, receiver: escrow },
       { ref: 'a1', type: TransactionType.outgoingCommitment, date: day('2025-01-03'), value: '600.00', description: 'Allocation', provider: escrow, receiver: { name: 'Utility' } },
@@ -46,16 +52,31 @@ describeWithIatiSchema()('IATI 2.03 activity XML', () => {
     expect(validateIati(xml)).toEqual({ valid: true, errors: expect.stringContaining('validates') });
     expect(xpath(xml, 'count(//iati-activity)')).toBe('2');
     expect(xpath(xml, 'string(/iati-activities/@version)')).toBe('2.03');
+    expect(xpath(xml, "string(//humanitarian-scope[@vocabulary='1-2']/@code)")).toBe('EQ-2015-000048-NPL');
+    expect(xpath(xml, 'string(//budget/value)')).toBe('600.00');
+    expect(xpath(xml, 'string(//default-aid-type/@code)')).toBe('B04');
   });
 
   it('validates in the minimal case: no country, sectors, transactions or conditions', () => {
     const xml = iatiActivitiesXml(
       reporter,
-      [activity({ recipientCountry: null, sectors: [], transactions: [], conditions: [], participants: [{ role: OrganisationRole.accountable, org: escrow }] })],
+      [
+        activity({
+          recipient: { region: { vocabulary: '1', code: '998', name: 'Developing countries, unspecified' } },
+          sectors: [],
+          humanitarianScopes: [],
+          budgets: [],
+          transactions: [],
+          conditions: [],
+          participants: [{ role: OrganisationRole.accountable, org: escrow }],
+        }),
+      ],
       new Date(),
     );
     expect(validateIati(xml).valid).toBe(true);
     expect(xpath(xml, 'string(//conditions/@attached)')).toBe('0');
+    expect(xpath(xml, 'string(//recipient-region/@code)')).toBe('998');
+    expect(xpath(xml, 'count(//recipient-country)')).toBe('0');
   });
 
   it('escapes names that would break the XML, and drops control characters', () => {

@@ -21,6 +21,8 @@ const WORDS: { [Code in ErrorCode]: string } = {
   UNAUTHENTICATED: 'You are signed out, or your access was revoked.',
   ROLE_MISMATCH: 'That role does not belong in an organization of that type.',
   EMAIL_IN_USE: 'That email already belongs to someone: one person, one principal.',
+  SIGNING_KEY_REGISTERED: 'You already registered a signing key; it cannot be replaced.',
+  SIGNING_KEY_IN_USE: 'That signing key is already someone else\'s: one key, one person.',
   ACCOUNT_CLOSED: 'The escrow account is closed.',
   ACCOUNT_SUSPENDED: 'The escrow account is suspended: nothing can be released until an administrator resumes it.',
   BENCHMARKS_NOT_MET: 'The benchmarks are not met yet: both kinds must exist and be approved by enough monitors.',
@@ -33,6 +35,8 @@ const WORDS: { [Code in ErrorCode]: string } = {
   CLAIM_EXCEEDS_RELEASED: 'More than the tranche released (less what is already claimed) cannot be claimed back.',
   REPAYMENT_EXCEEDS_CLAIM: 'More than the open claim cannot be repaid.',
   TOO_MANY_REPORTS: 'Too many reports from here just now: please wait a minute and try again.',
+  SIGNATURE_INVALID: 'This must be signed with your registered signing key, and the signature did not check out.',
+  WEBHOOK_URL_REFUSED: 'Webhooks cannot be sent to that address: it must be https and reach a public address.',
 };
 
 /** The words for a code; codes this build does not know get a plain sentence, never the code. */

@@ -7,7 +7,12 @@ CREATE TABLE organizations (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   name        text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
   type        text NOT NULL CHECK (type IN ('donor','recipient','monitor','admin','auditor')),
-  created_at  timestamptz NOT NULL DEFAULT now()
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  -- How IATI knows the body, when given (both optional, checked against the IATI codelists at
+  -- input): its organisation identifier (e.g. GB-CHC-202918) and OrganisationType code (e.g. 21).
+  -- The IATI export names participating, provider and receiver organisations with them.
+  iati_ref    text CHECK (iati_ref ~ '^[A-Z]{2}(_[A-Z]{2})?-[A-Z0-9_]+-[^[:space:]/&|?]+$' AND length(iati_ref) <= 200),
+  iati_type   text CHECK (iati_type ~ '^[0-9]{2}$')
 );
 -- The CLI's `--org NAME` finds an organization by name: the oldest one so named
 -- (PrincipalsRepository.findOrCreateOrganizationNamed), hence (name, created_at, id).
@@ -58,3 +63,27 @@ CREATE TABLE principals (
 CREATE UNIQUE INDEX principals_one_live_per_email ON principals (email) WHERE status <> 'revoked';
 -- "Does this donor organization have members?" decides who approves its newcomers.
 CREATE INDEX principals_organization ON principals (organization_id) WHERE status = 'active';
+
+-- A principal's Ed25519 key for signed statements (API.md, "Signed statements"), registered by
+-- the principal itself and journaled (signing_key_registered). From then on its sign-offs,
+-- release approvals and findings must carry a signature by it, and verification re-checks each
+-- against the key the journal registered. One key per principal, fixed once registered: a key
+-- the operator could replace would let the operator sign in the principal's name (a lost key
+-- means a new principal, through the governed flow). One key, one principal: a key behind two
+-- principals would be one person acting as two.
+CREATE TABLE principal_signing_keys (
+  principal_id  uuid PRIMARY KEY REFERENCES principals (id),
+  -- Lowercase hex SHA-256 of the raw key: how statements and the journal name it.
+  key_id        text NOT NULL CHECK (key_id ~ '^[0-9a-f]{64}$'),
+  public_key    bytea NOT NULL CHECK (length(public_key) = 32),
+  registered_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT principal_signing_keys_public_key_key UNIQUE (public_key)
+);
+
+-- Append-only, by privilege (the journal holds the same facts, and verification trusts only it).
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'aid_escrow_app') THEN
+    REVOKE UPDATE ON principal_signing_keys FROM aid_escrow_app;
+  END IF;
+END $$;

@@ -17,7 +17,12 @@ CREATE TABLE escrow_accounts (
   description  text,
   status       text NOT NULL DEFAULT 'active' CHECK (status IN ('active','suspended','closed')),
   created_by   uuid NOT NULL REFERENCES principals(id),
-  created_at   timestamptz NOT NULL DEFAULT now()
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  -- The emergency and the appeal a humanitarian account answers, when given (IATI
+  -- humanitarian-scope, which OCHA's FTS imports): the GLIDE number (EQ-2015-000048-NPL) and the
+  -- humanitarian response plan code (FNPL15, HCOVD20).
+  glide_number        text CHECK (glide_number ~ '^[A-Z]{2}-[0-9]{4}-[0-9]{6}-([A-Z]{3}|[0-9]{3})$'),
+  response_plan_code  text CHECK (response_plan_code ~ '^[A-Z][A-Z0-9]{2,19}$')
 );
 
 -- Money a donor organization paid in. The id is the client-visible deposit id, chosen by the

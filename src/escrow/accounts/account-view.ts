@@ -33,6 +33,8 @@ export function toEscrowAccountView(account: EscrowAccountRow, donorRows: DonorT
     description: account.description,
     status: account.status,
     createdAt: account.created_at.toISOString(),
+    glideNumber: account.glide_number,
+    responsePlanCode: account.response_plan_code,
     balances: balancesOf(sum, account.currency),
     donors,
   };

@@ -9,6 +9,8 @@ export interface EscrowAccountRow {
   description: string | null;
   status: EscrowStatus;
   created_at: Date;
+  glide_number: string | null;
+  response_plan_code: string | null;
 }
 
 /** Money figures of an account or of one donor in it, as decimal strings. */
@@ -34,6 +36,9 @@ export interface EscrowAccountView {
   description: string | null;
   status: EscrowStatus;
   createdAt: string;
+  /** The emergency's GLIDE number and the humanitarian response plan code, when given. */
+  glideNumber: string | null;
+  responsePlanCode: string | null;
   balances: EscrowBalances;
   donors: DonorBalances[];
 }

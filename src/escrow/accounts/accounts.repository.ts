@@ -13,18 +13,34 @@ export interface DonorTotalsRow {
   repaid: string;
 }
 
-const COLUMNS = 'id, name, currency, country, description, status, created_at';
+const COLUMNS = 'id, name, currency, country, description, status, created_at, glide_number, response_plan_code';
 
 @Injectable()
 export class AccountsRepository {
   async insert(
     db: EntityManager,
-    account: { name: string; currency: string; country?: string; description?: string; createdBy: string },
+    account: {
+      name: string;
+      currency: string;
+      country?: string;
+      description?: string;
+      glideNumber?: string;
+      responsePlanCode?: string;
+      createdBy: string;
+    },
   ): Promise<EscrowAccountRow> {
     const [row] = await db.query(
-      `INSERT INTO escrow_accounts (name, currency, country, description, created_by)
-       VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-      [account.name, account.currency, account.country ?? null, account.description ?? null, account.createdBy],
+      `INSERT INTO escrow_accounts (name, currency, country, description, created_by, glide_number, response_plan_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      [
+        account.name,
+        account.currency,
+        account.country ?? null,
+        account.description ?? null,
+        account.createdBy,
+        account.glideNumber ?? null,
+        account.responsePlanCode ?? null,
+      ],
     );
     return row;
   }

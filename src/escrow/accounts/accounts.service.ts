@@ -43,7 +43,14 @@ export class AccountsService {
       kind: 'escrow_opened',
       actorPrincipalId: actor.id,
       escrowAccountId: account.id,
-      details: { name: account.name, currency: account.currency, country: account.country },
+      details: {
+        name: account.name,
+        currency: account.currency,
+        country: account.country,
+        // Only when given: bodies of accounts without them stay as they were.
+        ...(account.glide_number ? { glideNumber: account.glide_number } : {}),
+        ...(account.response_plan_code ? { responsePlanCode: account.response_plan_code } : {}),
+      },
     });
     return toEscrowAccountView(account, []);
   }

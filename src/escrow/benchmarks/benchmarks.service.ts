@@ -4,6 +4,7 @@ import { Forbidden, InvalidState, NotFound } from '../../common/errors/common-er
 import { Database } from '../../database/database';
 import { EvidenceService } from '../../evidence/evidence.service';
 import { LedgerService } from '../../ledger/ledger.service';
+import { StatementsService } from '../../statements/statements.service';
 import { TranchesRepository } from '../tranches/tranches.repository';
 import { BenchmarkView, BenchmarkViews } from './benchmark-views';
 import { BenchmarksRepository } from './benchmarks.repository';
@@ -21,6 +22,7 @@ export class BenchmarksService {
     private readonly tranches: TranchesRepository,
     private readonly ledger: LedgerService,
     private readonly evidence: EvidenceService,
+    private readonly statements: StatementsService,
   ) {}
 
   /** Conditions are fixed before a release is asked for: only while the tranche is allocated. */
@@ -47,6 +49,8 @@ export class BenchmarksService {
    */
   async signoff(benchmarkId: string, dto: CreateSignoffDto, monitor: Principal): Promise<BenchmarkView> {
     const benchmark = await this.get(benchmarkId);
+    // Once the monitor registered a signing key, the decision is its signed statement.
+    const signed = await this.statements.verifyStatement(monitor, 'benchmark.signoff', benchmarkId, dto);
     const tranche = await this.tranches.lock(this.db.writer, benchmark.trancheId, 'share');
     if (tranche.status === 'released' || tranche.status === 'cancelled') {
       throw new InvalidState(`the tranche is ${tranche.status}; its benchmarks are closed`);
@@ -73,7 +77,7 @@ export class BenchmarksService {
       actorPrincipalId: monitor.id,
       escrowAccountId: tranche.escrow_account_id,
       refs: { trancheId: tranche.id, benchmarkId, monitorOrganizationId: monitor.organizationId },
-      details: { decision: dto.decision, evidence: dto.evidence ?? null, comment: dto.comment ?? null, evidenceFiles },
+      details: { decision: dto.decision, evidence: dto.evidence ?? null, comment: dto.comment ?? null, evidenceFiles, ...signed },
     });
     return this.get(benchmarkId);
   }

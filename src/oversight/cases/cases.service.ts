@@ -12,6 +12,8 @@ import { RecoveryLedgerService } from '../../escrow/holds/recovery-ledger.servic
 import { ReleaseHoldsService } from '../../escrow/holds/release-holds.service';
 import { EvidenceService } from '../../evidence/evidence.service';
 import { LedgerService } from '../../ledger/ledger.service';
+import { StatementDetails } from '../../ledger/signed-statement';
+import { StatementsService } from '../../statements/statements.service';
 import { ReportsService } from '../reports/reports.service';
 import { scopeFromInput } from '../scope-input';
 import { CaseDecision, nextStatus, tally, Tally } from './case-quorum';
@@ -47,6 +49,7 @@ export class CasesService {
     private readonly identities: AuthService,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
+    private readonly statements: StatementsService,
   ) {}
 
   open(dto: OpenCaseDto, monitor: Principal): Promise<CaseView> {
@@ -59,21 +62,24 @@ export class CasesService {
   /** An inspection's `violation` finding: a case on the same scope, with this monitor's verify as its first finding. */
   async openFromInspection(c: NewCase, monitor: Principal, comment: string): Promise<CaseView> {
     await this.openCase(c, monitor);
-    return this.recordFinding(await this.lockCase(c.id), monitor, 'verify', comment, c.evidenceFiles);
+    return this.recordFinding(await this.lockCase(c.id), monitor, 'verify', comment, c.evidenceFiles, {}, 'case_finding_by_inspection');
   }
 
   async finding(id: string, dto: CaseFindingDto, monitor: Principal): Promise<CaseView> {
     const c = await this.lockCase(id);
+    // Once the monitor registered a signing key, its finding is its signed statement.
+    const signed = await this.statements.verifyStatement(monitor, 'case.finding', id, dto);
     if (c.status !== 'alleged') {
       throw new InvalidState(`the case is ${c.status}: verify and dismiss are for alleged cases${c.status === 'verified' ? ' (a verified case is lifted)' : ''}`);
     }
-    return this.recordFinding(c, monitor, dto.decision, dto.comment ?? null, dto.evidenceFiles);
+    return this.recordFinding(c, monitor, dto.decision, dto.comment ?? null, dto.evidenceFiles, signed, 'case_finding');
   }
 
   async lift(id: string, dto: LiftCaseDto, monitor: Principal): Promise<CaseView> {
     const c = await this.lockCase(id);
+    const signed = await this.statements.verifyStatement(monitor, 'case.finding', id, dto);
     if (c.status !== 'verified') throw new InvalidState(`the case is ${c.status}: only a verified case is lifted`);
-    return this.recordFinding(c, monitor, 'lift', dto.comment, dto.evidenceFiles);
+    return this.recordFinding(c, monitor, 'lift', dto.comment, dto.evidenceFiles, signed, 'case_lift');
   }
 
   async get(id: string): Promise<CaseView> {
@@ -114,7 +120,15 @@ export class CasesService {
     return this.get(c.id);
   }
 
-  private async recordFinding(c: CaseRecord, monitor: Principal, decision: CaseDecision, comment: string | null, files: readonly string[] | undefined): Promise<CaseView> {
+  private async recordFinding(
+    c: CaseRecord,
+    monitor: Principal,
+    decision: CaseDecision,
+    comment: string | null,
+    files: readonly string[] | undefined,
+    signed: StatementDetails | Record<string, never>,
+    kind: 'case_finding' | 'case_lift' | 'case_finding_by_inspection',
+  ): Promise<CaseView> {
     const db = this.db.writer;
     await this.assertEligible(db, c.scope, monitor);
     const evidenceFiles = await this.evidence.assertStored(db, files);
@@ -123,7 +137,7 @@ export class CasesService {
     const counts = await this.tally(db, c, findings);
     const status = nextStatus(c.status, counts, c.requiredVerifications);
     await this.ledger.post(db, {
-      kind: 'case_finding',
+      kind,
       actorPrincipalId: monitor.id,
       escrowAccountId: await this.scopes.escrowAccountOf(db, c.scope),
       refs: { caseId: c.id, monitorOrganizationId: monitor.organizationId },
@@ -137,6 +151,7 @@ export class CasesService {
         dismissals: counts.dismiss,
         lifts: counts.lift,
         requiredVerifications: c.requiredVerifications,
+        ...signed,
       },
     });
     if (status !== c.status) {

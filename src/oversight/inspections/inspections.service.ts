@@ -9,6 +9,7 @@ import { EscrowScope } from '../../escrow/holds/escrow-scope';
 import { EscrowScopeReader } from '../../escrow/holds/escrow-scope-reader';
 import { EvidenceService } from '../../evidence/evidence.service';
 import { LedgerService } from '../../ledger/ledger.service';
+import { StatementsService } from '../../statements/statements.service';
 import { CasesService } from '../cases/cases.service';
 import { scopeFromInput } from '../scope-input';
 import { commitmentOf, sha256Hex } from './commitment';
@@ -47,6 +48,7 @@ export class InspectionsService {
     private readonly cases: CasesService,
     private readonly identities: AuthService,
     private readonly ledger: LedgerService,
+    private readonly statements: StatementsService,
   ) {}
 
   async schedule(dto: ScheduleInspectionDto, actor: Principal): Promise<InspectionView> {
@@ -116,6 +118,7 @@ export class InspectionsService {
     const inspection = await this.visible(db, id, monitor, true);
     if (inspection.assignedMonitorId !== monitor.id) throw new Forbidden('only the monitor assigned to this inspection records its finding');
     if (inspection.completedAt) throw new InvalidState(`this inspection already has its finding (${inspection.outcome})`);
+    const signed = await this.statements.verifyStatement(monitor, 'inspection.finding', id, dto);
     const evidenceFiles = await this.evidence.assertStored(db, dto.evidenceFiles);
     const revealsSeed = inspection.drawId !== null && (await this.inspections.lockDrawIsLast(db, inspection.drawId, id));
     const caseId = dto.outcome === 'violation' ? randomUUID() : null;
@@ -131,6 +134,7 @@ export class InspectionsService {
         scheduledEvidenceFiles: [...inspection.evidenceFiles],
         revealed: { ...preimageOf(inspection), ids: { ...preimageOf(inspection).ids } },
         ...(revealsSeed ? { draw: { drawId: inspection.drawId!, seed: inspection.drawSeed!.toString('hex') } } : {}),
+        ...signed,
       },
     });
     if (caseId) {

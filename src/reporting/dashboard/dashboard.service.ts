@@ -10,6 +10,7 @@ import type { TrancheCategory, TrancheStatus } from '../../escrow/tranches/tranc
 import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
 import type { SignedTreeHead } from '../../attestation/checkpoints/signed-tree-head';
 import { OversightCounts, OversightReadService } from '../../oversight/oversight-read.service';
+import type { WitnessStatus } from '../../attestation/witnessing/witnessed-checkpoints';
 import type { Watermark } from '../public-snapshot/public-snapshot.service';
 
 export interface DashboardTranche {
@@ -39,6 +40,8 @@ export interface DashboardView {
   latestCheckpoint: SignedTreeHead | null;
   /** Reports received and cases by status: counts only, nothing of their content. */
   oversight: OversightCounts;
+  /** How many of the log's witnesses cosigned the latest checkpoint (attestation's WitnessStatus). */
+  witnesses: WitnessStatus;
   escrowAccounts: DashboardAccount[];
 }
 
@@ -67,6 +70,7 @@ export class DashboardService {
       ledger: { transactions: at.sealed + at.unsealed, sealed: at.sealed, headHash: at.headHash },
       latestCheckpoint: latestCheckpoint ?? null,
       oversight: await this.oversight.counts(db),
+      witnesses: await this.checkpoints.witnessStatus(db),
       escrowAccounts: accounts.map((account) => ({
         id: account.id,
         name: account.name,

@@ -1,11 +1,12 @@
 /**
  * IATI 2.03 activity XML, written element by element in the order the schema's sequence
- * requires (iati-activities-schema.xsd). Pure: data in, text out.
+ * requires (iati-activities-schema.xsd). Pure: data in, text out. Which codes go in is the
+ * caller's business (iati-codes.ts names them).
  */
 
 export interface IatiOrg {
   name: string;
-  /** An IATI organisation identifier, when known (ours: only the reporting organisation). */
+  /** An IATI organisation identifier, when known. */
   ref?: string;
   /** IATI OrganisationType code, when known. */
   type?: string;
@@ -13,8 +14,8 @@ export interface IatiOrg {
 
 /** IATI TransactionType codes used here. */
 export const TransactionType = { incomingFunds: '1', outgoingCommitment: '2', disbursement: '3' } as const;
-/** IATI ActivityStatus codes. */
-export const ActivityStatus = { implementation: '2', closed: '4', suspended: '6' } as const;
+/** IATI ActivityStatus codes used here. */
+export const ActivityStatus = { implementation: '2', closed: '4', cancelled: '5', suspended: '6' } as const;
 /** IATI ConditionType codes. */
 export const ConditionType = { performance: '2', fiduciary: '3' } as const;
 /** IATI OrganisationRole codes. */
@@ -31,6 +32,38 @@ export interface IatiTransaction {
   receiver: IatiOrg;
 }
 
+/** One emergency or appeal the activity responds to (HumanitarianScopeType, -Vocabulary). */
+export interface IatiHumanitarianScope {
+  type: string;
+  vocabulary: string;
+  code: string;
+}
+
+/** A classification with its own vocabulary: a sector, a region, an aid type. */
+export interface IatiCode {
+  code: string;
+  vocabulary: string;
+  name: string;
+}
+
+export interface IatiBudget {
+  /** BudgetType (1 original, 2 revised) and BudgetStatus (1 indicative, 2 committed). */
+  type: string;
+  status: string;
+  periodStart: Date;
+  periodEnd: Date;
+  /** A decimal string in the activity's currency, valued at the period's start. */
+  value: string;
+}
+
+/** The activity's defaults for every transaction (FlowType, FinanceType, AidType, TiedStatus). */
+export interface IatiDefaults {
+  flowType: string;
+  financeType: string;
+  aidType: { code: string; vocabulary: string };
+  tiedStatus: string;
+}
+
 export interface IatiActivity {
   identifier: string;
   title: string;
@@ -41,9 +74,13 @@ export interface IatiActivity {
   startDate: Date;
   endDate: Date | null;
   participants: { role: (typeof OrganisationRole)[keyof typeof OrganisationRole]; org: IatiOrg }[];
-  recipientCountry: string | null;
-  /** DAC 5-digit purpose codes with their share of the activity, percentages summing to 100. */
-  sectors: { code: string; name: string; percentage: string }[];
+  /** Where the aid goes: a country (ISO 3166-1 alpha-2, in the IATI Country codelist) or, failing one, a region. */
+  recipient: { country: string } | { region: IatiCode };
+  /** Sectors with their share of the activity, percentages summing to 100 per vocabulary. */
+  sectors: (IatiCode & { percentage: string })[];
+  humanitarianScopes: IatiHumanitarianScope[];
+  defaults: IatiDefaults;
+  budgets: IatiBudget[];
   transactions: IatiTransaction[];
   conditions: { type: (typeof ConditionType)[keyof typeof ConditionType]; text: string }[];
 }
@@ -65,15 +102,28 @@ function activityXml(reporter: Required<IatiOrg>, a: IatiActivity): string[] {
     `<iati-activity last-updated-datetime="${dateTime(a.lastUpdated)}" xml:lang="en" default-currency="${attr(a.currency)}" humanitarian="1">`,
   );
   add(`<iati-identifier>${text(a.identifier)}</iati-identifier>`);
-  add(`<reporting-org ref="${attr(reporter.ref)}" type="${attr(reporter.type)}">${narrative(reporter.name)}</reporting-org>`);
+  add(`<reporting-org${orgAttributes(reporter)}>${narrative(reporter.name)}</reporting-org>`);
   add(`<title>${narrative(a.title)}</title>`);
   add(`<description type="1">${narrative(a.description)}</description>`);
   for (const p of a.participants) add(`<participating-org role="${p.role}"${orgAttributes(p.org)}>${narrative(p.org.name)}</participating-org>`);
   add(`<activity-status code="${a.status}"/>`);
   add(`<activity-date type="2" iso-date="${date(a.startDate)}"/>`);
   if (a.endDate) add(`<activity-date type="4" iso-date="${date(a.endDate)}"/>`);
-  if (a.recipientCountry) add(`<recipient-country code="${attr(a.recipientCountry)}" percentage="100"/>`);
-  for (const s of a.sectors) add(`<sector vocabulary="1" code="${s.code}" percentage="${s.percentage}">${narrative(s.name)}</sector>`);
+  if ('country' in a.recipient) add(`<recipient-country code="${attr(a.recipient.country)}" percentage="100"/>`);
+  else add(`<recipient-region code="${attr(a.recipient.region.code)}" vocabulary="${attr(a.recipient.region.vocabulary)}" percentage="100">${narrative(a.recipient.region.name)}</recipient-region>`);
+  for (const s of a.sectors) add(`<sector vocabulary="${attr(s.vocabulary)}" code="${attr(s.code)}" percentage="${s.percentage}">${narrative(s.name)}</sector>`);
+  for (const h of a.humanitarianScopes) add(`<humanitarian-scope type="${attr(h.type)}" vocabulary="${attr(h.vocabulary)}" code="${attr(h.code)}"/>`);
+  add(`<default-flow-type code="${attr(a.defaults.flowType)}"/>`);
+  add(`<default-finance-type code="${attr(a.defaults.financeType)}"/>`);
+  add(`<default-aid-type code="${attr(a.defaults.aidType.code)}" vocabulary="${attr(a.defaults.aidType.vocabulary)}"/>`);
+  add(`<default-tied-status code="${attr(a.defaults.tiedStatus)}"/>`);
+  for (const b of a.budgets) {
+    add(`<budget type="${attr(b.type)}" status="${attr(b.status)}">`);
+    add(`  <period-start iso-date="${date(b.periodStart)}"/>`);
+    add(`  <period-end iso-date="${date(b.periodEnd)}"/>`);
+    add(`  <value currency="${attr(a.currency)}" value-date="${date(b.periodStart)}">${b.value}</value>`);
+    add(`</budget>`);
+  }
   for (const t of a.transactions) {
     add(`<transaction ref="${attr(t.ref)}">`);
     add(`  <transaction-type code="${t.type}"/>`);

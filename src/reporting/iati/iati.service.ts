@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isValid as isCountryCode } from 'i18n-iso-countries';
 import { EntityManager } from 'typeorm';
 import { AuthService } from '../../auth/auth.service';
 import { Decimal, formatAmount } from '../../common/money/money';
@@ -6,27 +7,18 @@ import { AppConfig } from '../../config/app-config';
 import { EscrowReadModel, ReportedTranche } from '../../escrow/escrow-read-model';
 import type { TrancheCategory } from '../../escrow/tranches/tranche.types';
 import { JournalReaderService } from '../../ledger/journal-reader.service';
+import { COMMITTED_BUDGET, DAC_SECTORS, ESCROW_DEFAULTS, HumanitarianScope, REGION_UNSPECIFIED, SECTOR_NOT_SPECIFIED } from './iati-codes';
 import {
   ActivityStatus,
   ConditionType,
   IatiActivity,
   iatiActivitiesXml,
+  IatiBudget,
   IatiOrg,
   IatiTransaction,
   OrganisationRole,
   TransactionType,
 } from './iati-xml';
-
-/** DAC 5-digit purpose codes (IATI Sector vocabulary 1) for each tranche category. */
-const DAC_SECTORS: Record<TrancheCategory, { code: string; name: string }> = {
-  utilities: { code: '14030', name: 'Basic drinking water supply and basic sanitation' },
-  clinics: { code: '12230', name: 'Basic health infrastructure' },
-  shelters: { code: '72010', name: 'Material relief assistance and services' },
-  infrastructure: { code: '73010', name: 'Immediate post-emergency reconstruction and rehabilitation' },
-  livelihoods: { code: '16020', name: 'Employment creation' },
-};
-
-const STATUS_CODES = { active: ActivityStatus.implementation, suspended: ActivityStatus.suspended, closed: ActivityStatus.closed };
 
 /**
  * The IATI 2.03 activity file: one iati-activity per escrow account. Deposits are incoming
@@ -34,6 +26,8 @@ const STATUS_CODES = { active: ActivityStatus.implementation, suspended: Activit
  * cancelled one is decommitted with a negative commitment; a release is a disbursement (3); a
  * refund on closing is reported as negative incoming funds to that donor. Benchmarks are the
  * activity's conditions: humanitarian access as performance (2), anti-corruption as fiduciary (3).
+ * The file passes the IATI Standard Ruleset whatever state an account is in (no tranche yet, no
+ * country, closed with nothing paid out): see iati-codes.ts for each fallback.
  */
 @Injectable()
 export class IatiService {
@@ -52,8 +46,11 @@ export class IatiService {
       ...refunds.map((r) => r.organizationId),
       ...tranches.flatMap((t) => [t.donorOrganizationId, t.recipientOrganizationId]),
     ];
-    const names = await this.identity.organizationNames(db, [...new Set(organizationIds)]);
-    const nameOf = (id: string) => names.get(id) ?? id;
+    const organizations = await this.identity.reportedOrganizations(db, [...new Set(organizationIds)]);
+    const orgOf = (id: string): IatiOrg => {
+      const found = organizations.get(id);
+      return found ? { name: found.name, ref: found.iatiRef, type: found.iatiType } : { name: id };
+    };
     // When a tranche was cancelled and an account closed: only the journal records it.
     const events = await this.journal.eventsOf(db, ids, ['tranche_cancelled', 'escrow_closed']);
     const lastUpdated = await this.journal.lastActivity(db, ids);
@@ -77,22 +74,22 @@ export class IatiService {
           type: TransactionType.incomingFunds,
           date: d.at,
           value: money(d.amount),
-          description: `Deposit by ${nameOf(d.organizationId)}`,
-          provider: { name: nameOf(d.organizationId) },
+          description: `Deposit by ${orgOf(d.organizationId).name}`,
+          provider: orgOf(d.organizationId),
           receiver: escrowOrg,
         })),
         ...accountTranches.flatMap((t) => {
-          const recipient = nameOf(t.recipientOrganizationId);
-          const label = `${t.category} tranche, phase ${t.phase}, for ${recipient}`;
+          const recipient = orgOf(t.recipientOrganizationId);
+          const label = `${t.category} tranche, phase ${t.phase}, for ${recipient.name}`;
           const out: IatiTransaction[] = [
             {
               ref: `allocation-${t.id}`,
               type: TransactionType.outgoingCommitment,
               date: t.createdAt,
               value: money(t.amount),
-              description: `Allocation by ${nameOf(t.donorOrganizationId)}: ${label}`,
+              description: `Allocation by ${orgOf(t.donorOrganizationId).name}: ${label}`,
               provider: escrowOrg,
-              receiver: { name: recipient },
+              receiver: recipient,
             },
           ];
           if (t.status === 'released' && t.releasedAt) {
@@ -103,7 +100,7 @@ export class IatiService {
               value: money(t.amount),
               description: `Release of the ${label}, benchmarks met and approved by two administrators`,
               provider: escrowOrg,
-              receiver: { name: recipient },
+              receiver: recipient,
             });
           }
           if (t.status === 'cancelled') {
@@ -114,7 +111,7 @@ export class IatiService {
               value: money(new Decimal(t.amount).negated()),
               description: `Cancellation of the ${label}: funds returned to the unallocated balance`,
               provider: escrowOrg,
-              receiver: { name: recipient },
+              receiver: recipient,
             });
           }
           return out;
@@ -124,38 +121,48 @@ export class IatiService {
           type: TransactionType.incomingFunds,
           date: r.at,
           value: money(new Decimal(r.amount).negated()),
-          description: `Refund of unallocated funds to ${nameOf(r.organizationId)} on closing`,
-          provider: { name: nameOf(r.organizationId) },
+          description: `Refund of unallocated funds to ${orgOf(r.organizationId).name} on closing`,
+          provider: orgOf(r.organizationId),
           receiver: escrowOrg,
         })),
       ].sort((a, b) => a.date.getTime() - b.date.getTime());
 
-      const donors = unique(mine(deposits).map((d) => d.organizationId)).map(nameOf);
-      const recipients = unique(accountTranches.map((t) => t.recipientOrganizationId)).map(nameOf);
+      const donors = unique(mine(deposits).map((d) => d.organizationId)).map(orgOf);
+      const recipients = unique(accountTranches.map((t) => t.recipientOrganizationId)).map(orgOf);
       const closedAt = accountEvents.find((e) => e.kind === 'escrow_closed')?.occurredAt ?? null;
+      const paidOut = accountTranches.some((t) => t.status === 'released');
       return {
         identifier: `${reporter.ref}-${account.id}`,
         title: account.name,
         description: account.description ?? `Escrow account ${account.name} (${account.currency}): reconstruction aid released in tranches on monitored benchmarks.`,
         currency: account.currency,
-        status: STATUS_CODES[account.status],
+        // Closed having paid nothing out, an account was given up before it did anything: cancelled.
+        status: account.status === 'closed' ? (paidOut ? ActivityStatus.closed : ActivityStatus.cancelled) : STATUS_CODES[account.status],
         lastUpdated: lastUpdated.get(account.id) ?? account.createdAtDate,
         startDate: account.createdAtDate,
         endDate: account.status === 'closed' ? closedAt : null,
         participants: [
           { role: OrganisationRole.accountable, org: escrowOrg },
-          ...donors.map((name) => ({ role: OrganisationRole.funding, org: { name } })),
-          ...recipients.map((name) => ({ role: OrganisationRole.implementing, org: { name } })),
+          ...donors.map((org) => ({ role: OrganisationRole.funding, org })),
+          ...recipients.map((org) => ({ role: OrganisationRole.implementing, org })),
         ],
-        recipientCountry: account.country,
+        // A code stored before countries were checked at input may not be a country at all: the
+        // file never carries it (the IATI Country codelist holds every ISO 3166-1 code this accepts).
+        recipient: isIatiCountry(account.country) ? { country: account.country } : { region: REGION_UNSPECIFIED },
         sectors: sectorShares(accountTranches),
+        humanitarianScopes: [
+          ...(account.glideNumber ? [{ ...HumanitarianScope.glide, code: account.glideNumber }] : []),
+          ...(account.responsePlanCode ? [{ ...HumanitarianScope.responsePlan, code: account.responsePlanCode }] : []),
+        ],
+        defaults: ESCROW_DEFAULTS,
+        budgets: yearlyCommitments(accountTranches, account.createdAtDate, account.currency),
         transactions,
         conditions: accountTranches.flatMap((t) =>
           t.benchmarks.map((b) => {
             const kind = b.kind === 'humanitarian_access' ? 'Humanitarian access' : 'Anti-corruption';
             return {
               type: b.kind === 'humanitarian_access' ? ConditionType.performance : ConditionType.fiduciary,
-              text: `${kind} benchmark for the ${t.category} tranche, phase ${t.phase} (${nameOf(t.recipientOrganizationId)}): ${b.description}. ` +
+              text: `${kind} benchmark for the ${t.category} tranche, phase ${t.phase} (${orgOf(t.recipientOrganizationId).name}): ${b.description}. ` +
                 `Needs approval by monitors of ${b.requiredApprovals} organizations; status: ${b.status}.`,
             };
           }),
@@ -166,13 +173,21 @@ export class IatiService {
   }
 }
 
+const STATUS_CODES = { active: ActivityStatus.implementation, suspended: ActivityStatus.suspended };
+
+/** An ISO 3166-1 alpha-2 code that exists (alpha-3 and numeric codes, which the library also knows, are not). */
+function isIatiCountry(code: string | null): code is string {
+  return code !== null && /^[A-Z]{2}$/.test(code) && isCountryCode(code);
+}
+
 function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
 /**
  * Each category's share of what the account committed (cancelled tranches excluded, unless
- * nothing else is left), in percent with two decimals summing to exactly 100.
+ * nothing else is left), in percent with two decimals summing to exactly 100. An account with
+ * no tranche at all says so: sector not specified, 100 %.
  */
 function sectorShares(tranches: ReportedTranche[]): IatiActivity['sectors'] {
   const live = tranches.filter((t) => t.status !== 'cancelled');
@@ -180,10 +195,38 @@ function sectorShares(tranches: ReportedTranche[]): IatiActivity['sectors'] {
   const totals = new Map<TrancheCategory, Decimal>();
   for (const t of counted) totals.set(t.category, (totals.get(t.category) ?? new Decimal(0)).plus(t.amount));
   const sum = [...totals.values()].reduce((a, b) => a.plus(b), new Decimal(0));
-  if (sum.isZero()) return [];
+  if (sum.isZero()) return [{ ...SECTOR_NOT_SPECIFIED, percentage: '100.00' }];
   const entries = [...totals.entries()].sort((a, b) => b[1].comparedTo(a[1]) || a[0].localeCompare(b[0]));
   const shares = entries.map(([, amount]) => amount.times(100).dividedBy(sum).toDecimalPlaces(2, Decimal.ROUND_DOWN));
   // Rounding down leaves at most a few hundredths: they go to the largest share.
   shares[0] = shares[0].plus(new Decimal(100).minus(shares.reduce((a, b) => a.plus(b), new Decimal(0))));
   return entries.map(([category], i) => ({ ...DAC_SECTORS[category], percentage: shares[i].toFixed(2) }));
+}
+
+/**
+ * The budget: per calendar year (IATI wants periods of at most a year), what the tranches
+ * earmarked that year still commit (cancelled ones commit nothing), from the account's first
+ * day in its first year. An account that committed nothing reports a committed budget of zero
+ * for the year it opened, which is the truth; none of the BudgetNotProvided reasons
+ * (commercial, legal, rapid-onset emergency) is.
+ */
+function yearlyCommitments(tranches: ReportedTranche[], opened: Date, currency: string): IatiBudget[] {
+  const byYear = new Map<number, Decimal>();
+  for (const t of tranches) {
+    if (t.status === 'cancelled') continue;
+    const year = t.createdAt.getUTCFullYear();
+    byYear.set(year, (byYear.get(year) ?? new Decimal(0)).plus(t.amount));
+  }
+  if (byYear.size === 0) byYear.set(opened.getUTCFullYear(), new Decimal(0));
+  return [...byYear.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([year, amount]) => {
+      const start = new Date(Date.UTC(year, 0, 1));
+      return {
+        ...COMMITTED_BUDGET,
+        periodStart: opened > start ? opened : start,
+        periodEnd: new Date(Date.UTC(year, 11, 31)),
+        value: formatAmount(amount, currency),
+      };
+    });
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CURRENCY_CODES } from '../../../common/money/currencies';
+import { IsGlideNumber, IsResponsePlanCode } from '../../../common/iati/humanitarian-scope';
 import { IsCountryCode } from '../../../common/validation/is-country.decorator';
 
 export class CreateEscrowAccountDto {
@@ -23,4 +24,14 @@ export class CreateEscrowAccountDto {
   @IsString()
   @Length(0, 2000)
   description?: string;
+
+  @ApiPropertyOptional({ example: 'EQ-2015-000048-NPL', description: 'GLIDE number of the emergency the account responds to (IATI humanitarian-scope)' })
+  @IsOptional()
+  @IsGlideNumber()
+  glideNumber?: string;
+
+  @ApiPropertyOptional({ example: 'FNPL15', description: "OCHA humanitarian response plan code of the appeal it funds (IATI humanitarian-scope, OCHA FTS)" })
+  @IsOptional()
+  @IsResponsePlanCode()
+  responsePlanCode?: string;
 }

@@ -23,4 +23,15 @@ export class CreateSignoffDto {
   /** Uploaded files (POST /v1/evidence) this decision rests on, by SHA-256. */
   @EvidenceFiles()
   evidenceFiles?: string[];
+  @ApiPropertyOptional({ description: 'When signed (ISO 8601, within 5 minutes of the server clock): required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  signedAt?: string;
+
+  @ApiPropertyOptional({ description: 'Base64 Ed25519 signature of the statement (API.md, "Signed statements"); required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  signature?: string;
 }

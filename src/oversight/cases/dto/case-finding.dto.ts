@@ -15,6 +15,18 @@ export class CaseFindingDto {
 
   @EvidenceFiles()
   evidenceFiles?: string[];
+
+  @ApiPropertyOptional({ description: 'ISO 8601, within 5 minutes of the server clock; required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  signedAt?: string;
+
+  @ApiPropertyOptional({ description: 'Base64 Ed25519 signature of the statement (API.md, "Signed statements"); required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  signature?: string;
 }
 
 export class LiftCaseDto {
@@ -25,4 +37,16 @@ export class LiftCaseDto {
 
   @EvidenceFiles()
   evidenceFiles?: string[];
+
+  @ApiPropertyOptional({ description: 'ISO 8601, within 5 minutes of the server clock; required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  signedAt?: string;
+
+  @ApiPropertyOptional({ description: 'Base64 Ed25519 signature of the statement (API.md, "Signed statements"); required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  signature?: string;
 }
