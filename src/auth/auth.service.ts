@@ -7,8 +7,8 @@ import { ApiKeyCache } from './api-key-cache';
 import { hashApiKey } from './api-key';
 import { Unauthenticated } from './identity-errors';
 import { Organization, OrganizationsRepository } from './organizations.repository';
-import { Principal } from './principal';
-import { PrincipalsRepository, Standing } from './principals.repository';
+import { Principal, Role } from './principal';
+import { ActiveMember, PrincipalsRepository, Standing } from './principals.repository';
 
 /**
  * Who is calling, and where people stand: what other modules ask of identities. Changes to
@@ -64,6 +64,11 @@ export class AuthService {
   /** Organization names by id, for reports. */
   async organizationNames(db: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     return this.organizations.names(db, ids);
+  }
+
+  /** The active principals of a role (e.g. the admins who could approve a release), oldest first. */
+  async activeMembers(db: EntityManager, role: Role): Promise<ActiveMember[]> {
+    return this.principals.activeByRole(db, role);
   }
 
   /** Where these principals stand now (active, organization and its type), for controls that count people. */

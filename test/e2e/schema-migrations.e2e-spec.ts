@@ -247,6 +247,6 @@ describe('schema/00-roles.sql: the runtime role', () => {
       await client.end();
     }
     expect(await sql(url, `SELECT 1 FROM pg_roles WHERE rolname = $1`, [role])).toEqual([]);
-    expect(await sql(url, `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner = $1`, [migrator])).toEqual([{ n: 16 }]);
+    expect(await sql(url, `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner = $1`, [migrator])).toEqual([{ n: 19 }]);
   });
 });

@@ -46,7 +46,7 @@ export class BenchmarksService {
   async signoff(benchmarkId: string, dto: CreateSignoffDto, monitor: Principal): Promise<BenchmarkView> {
     const benchmark = await this.get(benchmarkId);
     const tranche = await this.tranches.lock(this.db.writer, benchmark.trancheId, 'share');
-    if (tranche.status === 'released' || tranche.status === 'cancelled') {
+    if (tranche.status === 'released' || tranche.status === 'cancelled' || tranche.status === 'expired') {
       throw new InvalidState(`the tranche is ${tranche.status}; its benchmarks are closed`);
     }
     // Nobody judges their own money, and only monitoring organizations judge at all.
