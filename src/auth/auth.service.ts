@@ -14,6 +14,8 @@ import { ActiveMember, PrincipalsRepository, Standing } from './principals.repos
  * Who is calling, and where people stand: what other modules ask of identities. Changes to
  * identities go through GovernanceService.
  */
+export type { ActiveMember };
+
 @Injectable()
 export class AuthService {
   private readonly cache: ApiKeyCache;

@@ -174,7 +174,7 @@ describe('release deadlines', () => {
     try {
       const escrowId = await newAccount();
       const releaseBy = await inMs(600);
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 6; i++) ids.push(await policyTranche(t, cast, escrowId, { amount: '5.00', releaseBy, ready: false }));
       await untilPast(releaseBy);
       const counts = await Promise.all([sweep(), other.app.get(DeadlineSweeperService).sweep(), sweep(), other.app.get(DeadlineSweeperService).sweep()]);

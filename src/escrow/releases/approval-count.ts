@@ -44,7 +44,7 @@ export interface ApprovalTally {
 }
 
 /** Counts a request's approvals under the tier it was made with. */
-export function tallyApprovals(rule: ApprovalRule, approvals: readonly GivenApproval[], standings: Map<string, ApproverStanding>): ApprovalTally {
+export function tallyApprovals(rule: ApprovalRule, approvals: readonly GivenApproval[], standings: ReadonlyMap<string, ApproverStanding>): ApprovalTally {
   const counting = approvals.filter((a) => approvalCounts(a, rule, standings.get(a.principalId)));
   const countedOrganizations = new Set(counting.map((a) => a.organizationId));
   const have = rule.distinctOrganizations ? countedOrganizations.size : counting.length;

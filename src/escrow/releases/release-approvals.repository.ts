@@ -16,10 +16,11 @@ const COLUMNS = 'release_request_id, principal_id, organization_id, journal_tran
 /** Approvals of release requests, in the order they were given (append-only). */
 @Injectable()
 export class ReleaseApprovalsRepository {
-  async insert(db: EntityManager, approval: Omit<ReleaseApprovalRow, 'created_at'>): Promise<void> {
-    await db
+  async insert(db: EntityManager, approval: Omit<ReleaseApprovalRow, 'created_at'>): Promise<ReleaseApprovalRow> {
+    const [row] = await db
       .query(
-        `INSERT INTO release_approvals (release_request_id, principal_id, organization_id, journal_transaction_id) VALUES ($1, $2, $3, $4)`,
+        `INSERT INTO release_approvals (release_request_id, principal_id, organization_id, journal_transaction_id) VALUES ($1, $2, $3, $4)
+         RETURNING ${COLUMNS}`,
         [approval.release_request_id, approval.principal_id, approval.organization_id, approval.journal_transaction_id],
       )
       .catch((error: unknown) => {
@@ -27,6 +28,7 @@ export class ReleaseApprovalsRepository {
         if (pgError(error)?.constraint === 'release_approvals_once') throw new EscrowRuleViolation('ALREADY_APPROVED', 'this admin already approved the request');
         throw error;
       });
+    return row;
   }
 
   async forRequests(db: EntityManager, requestIds: readonly string[]): Promise<ReleaseApprovalRow[]> {

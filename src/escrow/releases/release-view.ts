@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthService } from '../../auth/auth.service';
+import { ActiveMember, AuthService } from '../../auth/auth.service';
 import { Money } from '../../common/money/money';
-import { ApprovalRule, approvalCounts, repeatedApproval, tallyApprovals } from './approval-count';
+import { ApprovalRule, approvalCounts, ApproverStanding, repeatedApproval, tallyApprovals } from './approval-count';
 import { ReleaseApprovalRow, ReleaseApprovalsRepository } from './release-approvals.repository';
 import { ReleaseRequestRow, ReleaseStatus } from './releases.repository';
 
@@ -57,9 +57,59 @@ export function approvalRuleOf(row: ReleaseRequestRow): ApprovalRule {
 
 export const givenApproval = (a: ReleaseApprovalRow) => ({ principalId: a.principal_id, organizationId: a.organization_id });
 
+/** What a view is judged from: the request's approvals, who stands where now, and (while pending) the active admins. */
+export interface ViewInputs {
+  approvals: readonly ReleaseApprovalRow[];
+  standings: ReadonlyMap<string, ApproverStanding>;
+  admins: readonly ActiveMember[];
+}
+
+/** A release request as everyone sees it; `inputs` may hold other requests' approvals too. */
+export function toReleaseRequestView(row: ReleaseRequestRow, inputs: ViewInputs): ReleaseRequestView {
+  const mine = inputs.approvals.filter((a) => a.release_request_id === row.id);
+  const rule = approvalRuleOf(row);
+  const given = mine.map(givenApproval);
+  const tally = tallyApprovals(rule, given, inputs.standings);
+  // A request whose maker was revoked can no longer be approved by anyone.
+  const open = row.status === 'pending' && inputs.standings.get(row.requested_by)?.active === true;
+  const eligible = open
+    ? inputs.admins.filter((admin) => {
+        const candidate = { principalId: admin.id, organizationId: admin.organizationId };
+        const standing = { active: true, organizationId: admin.organizationId, organizationType: admin.organizationType };
+        return approvalCounts(candidate, rule, standing) && repeatedApproval(rule, given, tally, candidate) === undefined;
+      })
+    : [];
+  return {
+    id: row.id,
+    trancheId: row.tranche_id,
+    escrowAccountId: row.escrow_account_id,
+    amount: Money.of(row.amount, row.currency).toString(),
+    currency: row.currency,
+    status: row.status,
+    requestedBy: row.requested_by,
+    requiredApprovals: row.required_approvals,
+    distinctOrganizations: row.distinct_organizations,
+    approvals: mine.map((a) => ({
+      principalId: a.principal_id,
+      organizationId: a.organization_id,
+      at: a.created_at.toISOString(),
+      journalTransactionId: a.journal_transaction_id,
+      counts: tally.counting.some((c) => c.principalId === a.principal_id),
+    })),
+    remainingApprovals: row.status === 'pending' ? tally.remaining : 0,
+    eligibleApprovers: eligible.map((a) => ({ principalId: a.id, name: a.name, organizationId: a.organizationId })),
+    approvedBy: row.status === 'approved' ? row.decided_by : null,
+    rejectedBy: row.status === 'rejected' ? row.decided_by : null,
+    reason: row.reason,
+    journalTransactionId: row.journal_transaction_id,
+    requestedAt: row.created_at.toISOString(),
+    decidedAt: row.decided_at?.toISOString() ?? null,
+  };
+}
+
 /**
  * Release requests as everyone sees them, their approvals judged by who stands where now: the
- * one place that applies the counting rules to views (approve() applies the same functions).
+ * counting rules of approve(), applied to views.
  */
 @Injectable()
 export class ReleaseViews {
@@ -71,49 +121,14 @@ export class ReleaseViews {
   async of(db: EntityManager, rows: readonly ReleaseRequestRow[]): Promise<ReleaseRequestView[]> {
     const approvals = await this.approvals.forRequests(db, rows.map((r) => r.id));
     const pending = rows.filter((r) => r.status === 'pending');
-    const admins = pending.length > 0 ? await this.identities.activeMembers(db, 'admin') : [];
     const people = [...new Set([...approvals.map((a) => a.principal_id), ...pending.map((r) => r.requested_by)])];
     const standings = await this.identities.standings(db, people);
-    return rows.map((row) => {
-      const mine = approvals.filter((a) => a.release_request_id === row.id);
-      const rule = approvalRuleOf(row);
-      const given = mine.map(givenApproval);
-      const tally = tallyApprovals(rule, given, standings);
-      // A request whose maker was revoked can no longer be approved by anyone.
-      const open = row.status === 'pending' && standings.get(row.requested_by)?.active === true;
-      const eligible = open
-        ? admins.filter((admin) => {
-            const candidate = { principalId: admin.id, organizationId: admin.organizationId };
-            const standing = { active: true, organizationId: admin.organizationId, organizationType: admin.organizationType };
-            return approvalCounts(candidate, rule, standing) && repeatedApproval(rule, given, tally, candidate) === undefined;
-          })
-        : [];
-      return {
-        id: row.id,
-        trancheId: row.tranche_id,
-        escrowAccountId: row.escrow_account_id,
-        amount: Money.of(row.amount, row.currency).toString(),
-        currency: row.currency,
-        status: row.status,
-        requestedBy: row.requested_by,
-        requiredApprovals: row.required_approvals,
-        distinctOrganizations: row.distinct_organizations,
-        approvals: mine.map((a) => ({
-          principalId: a.principal_id,
-          organizationId: a.organization_id,
-          at: a.created_at.toISOString(),
-          journalTransactionId: a.journal_transaction_id,
-          counts: tally.counting.some((c) => c.principalId === a.principal_id),
-        })),
-        remainingApprovals: row.status === 'pending' ? tally.remaining : 0,
-        eligibleApprovers: eligible.map((a) => ({ principalId: a.id, name: a.name, organizationId: a.organizationId })),
-        approvedBy: row.status === 'approved' ? row.decided_by : null,
-        rejectedBy: row.status === 'rejected' ? row.decided_by : null,
-        reason: row.reason,
-        journalTransactionId: row.journal_transaction_id,
-        requestedAt: row.created_at.toISOString(),
-        decidedAt: row.decided_at?.toISOString() ?? null,
-      };
-    });
+    const admins = await this.adminsFor(db, rows);
+    return rows.map((row) => toReleaseRequestView(row, { approvals, standings, admins }));
+  }
+
+  /** The active admins, when some request is still pending (its eligible approvers); else none needed. */
+  async adminsFor(db: EntityManager, rows: readonly ReleaseRequestRow[]): Promise<ActiveMember[]> {
+    return rows.some((r) => r.status === 'pending') ? this.identities.activeMembers(db, 'admin') : [];
   }
 }

@@ -47,13 +47,14 @@ export class ReleasesRepository {
   async insert(
     db: EntityManager,
     request: { trancheId: string; requestedBy: string; amount: string; requiredApprovals: number; distinctOrganizations: boolean },
-  ): Promise<string> {
+  ): Promise<ReleaseRequestRow> {
     const [row] = await db.query(
-      `INSERT INTO release_requests (tranche_id, requested_by, amount, required_approvals, distinct_organizations)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      `WITH r AS (INSERT INTO release_requests (tranche_id, requested_by, amount, required_approvals, distinct_organizations)
+                  VALUES ($1, $2, $3, $4, $5) RETURNING *)
+       SELECT ${COLUMNS} FROM r JOIN tranches t ON t.id = r.tranche_id`,
       [request.trancheId, request.requestedBy, request.amount, request.requiredApprovals, request.distinctOrganizations],
     );
-    return row.id;
+    return row;
   }
 
   async find(db: EntityManager, id: string): Promise<ReleaseRequestRow | undefined> {
@@ -83,13 +84,14 @@ export class ReleasesRepository {
     db: EntityManager,
     id: string,
     decision: { status: 'approved' | 'rejected'; decidedBy: string | null; reason?: string; journalTransactionId?: string },
-  ): Promise<void> {
-    await db.query(
+  ): Promise<Pick<ReleaseRequestRow, 'status' | 'decided_by' | 'reason' | 'journal_transaction_id' | 'decided_at'>> {
+    const [[row]] = await db.query(
       `UPDATE release_requests
           SET status = $2, decided_by = $3, reason = $4, journal_transaction_id = $5, decided_at = now()
-        WHERE id = $1`,
+        WHERE id = $1 RETURNING status, decided_by, reason, journal_transaction_id, decided_at`,
       [id, decision.status, decision.decidedBy, decision.reason ?? null, decision.journalTransactionId ?? null],
     );
+    return row;
   }
 
   async list(db: EntityManager, filter: ReleaseListFilter): Promise<ReleaseRequestRow[]> {

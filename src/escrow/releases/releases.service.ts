@@ -15,11 +15,11 @@ import { tierFor } from '../approval-policy/approval-tiers';
 import { EscrowRuleViolation } from '../escrow-errors';
 import { TrancheRow } from '../tranches/tranche.types';
 import { TranchesRepository } from '../tranches/tranches.repository';
-import { repeatedApproval, tallyApprovals } from './approval-count';
+import { ApproverStanding, repeatedApproval, tallyApprovals } from './approval-count';
 import { CreateReleaseRequestDto } from './dto/create-release-request.dto';
 import { ReleaseApprovalsRepository } from './release-approvals.repository';
 import { ReleaseRules } from './release-rules';
-import { approvalRuleOf, givenApproval, ReleaseRequestView, ReleaseViews } from './release-view';
+import { approvalRuleOf, givenApproval, ReleaseRequestView, ReleaseViews, toReleaseRequestView } from './release-view';
 import { ReleasesRepository } from './releases.repository';
 
 /**
@@ -53,7 +53,7 @@ export class ReleasesService {
     const asked = dto.amount === undefined ? undefined : parseAmount(dto.amount, tranche.currency);
     const { amount } = await this.rules.assertReleasable(this.db.writer, { account, tranche, amount: asked });
     const tier = tierFor(account.approval_tiers, amount);
-    const id = await this.releases.insert(this.db.writer, {
+    const request = await this.releases.insert(this.db.writer, {
       trancheId,
       requestedBy: admin.id,
       amount: amount.toString(),
@@ -65,7 +65,7 @@ export class ReleasesService {
       kind: 'release_requested',
       actorPrincipalId: admin.id,
       escrowAccountId: account.id,
-      refs: { trancheId, releaseRequestId: id },
+      refs: { trancheId, releaseRequestId: request.id },
       details: {
         amount: amount.toString(),
         currency: tranche.currency,
@@ -73,7 +73,12 @@ export class ReleasesService {
         distinctOrganizations: tier.distinctOrganizations,
       },
     });
-    return this.get(id);
+    // No approvals yet, and the requester is this (active) admin: only the eligible admins are read.
+    return toReleaseRequestView(request, {
+      approvals: [],
+      standings: new Map([[admin.id, standingOf(admin)]]),
+      admins: await this.views.adminsFor(this.db.writer, [request]),
+    });
   }
 
   /**
@@ -84,7 +89,8 @@ export class ReleasesService {
   async approve(requestId: string, admin: Principal): Promise<ReleaseRequestView> {
     const unlocked = await this.releases.findOrFail(this.db.writer, requestId);
     if (unlocked.requested_by === admin.id) throw new FourEyesViolation('the release must be approved by an admin other than the requester');
-    const { account, tranche } = await this.lockTranche(unlocked.tranche_id);
+    const account = await this.escrowAccounts.lock(this.db.writer, unlocked.escrow_account_id, 'share');
+    const tranche = await this.tranches.lock(this.db.writer, unlocked.tranche_id, 'update');
     const request = await this.releases.lock(this.db.writer, requestId);
     const { amount } = await this.rules.assertReleasable(this.db.writer, {
       account,
@@ -92,16 +98,16 @@ export class ReleasesService {
       request,
       amount: Money.of(request.amount, request.currency),
     });
-    await this.assertEligibleApprover(admin, tranche, request.requested_by);
+    const approvals = await this.approvals.forRequests(this.db.writer, [requestId]);
+    const standings: Map<string, ApproverStanding> = await this.identities.standings(this.db.writer, [request.requested_by, ...approvals.map((a) => a.principal_id)]);
+    assertEligibleApprover(admin, tranche, standings.get(request.requested_by));
 
     const rule = approvalRuleOf(request);
-    const given = (await this.approvals.forRequests(this.db.writer, [requestId])).map(givenApproval);
-    const standings = await this.identities.standings(this.db.writer, given.map((a) => a.principalId));
-    const tally = tallyApprovals(rule, given, standings);
+    const given = approvals.map(givenApproval);
     const mine = { principalId: admin.id, organizationId: admin.organizationId };
-    const repeated = repeatedApproval(rule, given, tally, mine);
+    const repeated = repeatedApproval(rule, given, tallyApprovals(rule, given, standings), mine);
     if (repeated) throw new EscrowRuleViolation('ALREADY_APPROVED', repeated);
-    standings.set(admin.id, { active: true, organizationId: admin.organizationId, organizationType: admin.organizationType });
+    standings.set(admin.id, standingOf(admin));
     const after = tallyApprovals(rule, [...given, mine], standings);
     const refs = { trancheId: tranche.id, releaseRequestId: requestId, requestedBy: request.requested_by };
 
@@ -113,8 +119,8 @@ export class ReleasesService {
         refs,
         details: { approvalsCounted: after.counting.length, requiredApprovals: rule.requiredApprovals, distinctOrganizations: rule.distinctOrganizations },
       });
-      await this.approvals.insert(this.db.writer, { ...this.approvalOf(requestId, admin), journal_transaction_id: posted.id });
-      return this.get(requestId);
+      const approval = await this.approvals.insert(this.db.writer, { ...this.approvalOf(requestId, admin), journal_transaction_id: posted.id });
+      return toReleaseRequestView(request, { approvals: [...approvals, approval], standings, admins: await this.views.adminsFor(this.db.writer, [request]) });
     }
 
     const posted = await this.ledger.post(this.db.writer, {
@@ -130,11 +136,11 @@ export class ReleasesService {
         amount,
       ),
     });
-    await this.approvals.insert(this.db.writer, { ...this.approvalOf(requestId, admin), journal_transaction_id: posted.id });
+    const approval = await this.approvals.insert(this.db.writer, { ...this.approvalOf(requestId, admin), journal_transaction_id: posted.id });
     await this.tranches.addRelease(this.db.writer, tranche.id, amount.toString());
-    await this.releases.decide(this.db.writer, requestId, { status: 'approved', decidedBy: admin.id, journalTransactionId: posted.id });
+    const decided = await this.releases.decide(this.db.writer, requestId, { status: 'approved', decidedBy: admin.id, journalTransactionId: posted.id });
     await this.totals.change(this.db.writer, account.id, tranche.donor_organization_id, { allocated: amount.negated(), released: amount });
-    return this.get(requestId);
+    return toReleaseRequestView({ ...request, ...decided }, { approvals: [...approvals, approval], standings, admins: [] });
   }
 
   /** Any admin, the requester included (a withdrawal), sends the tranche back to allocated. */
@@ -160,20 +166,6 @@ export class ReleasesService {
     return view;
   }
 
-  /**
-   * The checker counts as a second person only as an admin of an admin organization that is
-   * neither the tranche's donor nor its recipient; and a request whose maker has since been
-   * revoked moves nothing (a revoked key does nothing, its pending requests included).
-   */
-  private async assertEligibleApprover(admin: Principal, tranche: TrancheRow, requestedBy: string): Promise<void> {
-    if (admin.organizationType !== 'admin') throw new Forbidden('release approvals count only from admins of an admin organization');
-    if (admin.organizationId === tranche.donor_organization_id || admin.organizationId === tranche.recipient_organization_id) {
-      throw new Forbidden("an admin of the tranche's donor or recipient organization cannot approve its release");
-    }
-    const requester = (await this.identities.standings(this.db.writer, [requestedBy])).get(requestedBy);
-    if (!requester?.active) throw new InvalidState("the requester's key was revoked: this request can no longer be approved");
-  }
-
   private approvalOf(requestId: string, admin: Principal) {
     return { release_request_id: requestId, principal_id: admin.id, organization_id: admin.organizationId };
   }
@@ -184,4 +176,22 @@ export class ReleasesService {
     const tranche = await this.tranches.lock(this.db.writer, trancheId, 'update');
     return { account, tranche };
   }
+}
+
+/**
+ * The checker counts as a second person only as an admin of an admin organization that is
+ * neither the tranche's donor nor its recipient; and a request whose maker has since been
+ * revoked moves nothing (a revoked key does nothing, its pending requests included).
+ */
+function assertEligibleApprover(admin: Principal, tranche: TrancheRow, requester: ApproverStanding | undefined): void {
+  if (admin.organizationType !== 'admin') throw new Forbidden('release approvals count only from admins of an admin organization');
+  if (admin.organizationId === tranche.donor_organization_id || admin.organizationId === tranche.recipient_organization_id) {
+    throw new Forbidden("an admin of the tranche's donor or recipient organization cannot approve its release");
+  }
+  if (!requester?.active) throw new InvalidState("the requester's key was revoked: this request can no longer be approved");
+}
+
+/** The acting principal's standing: active (UnitOfWork checked it under a share lock). */
+function standingOf(principal: Principal): ApproverStanding {
+  return { active: true, organizationId: principal.organizationId, organizationType: principal.organizationType };
 }
