@@ -41,6 +41,16 @@ describe('release deadlines', () => {
     }
   };
   const sweep = () => t.app.get(DeadlineSweeperService).sweep();
+  const inAnHour = () => inMs(3_600_000);
+  /**
+   * Brings a tranche's deadline to `ms` from now (negative: just passed), by the database's clock.
+   * Tranches are made through the API with a deadline an hour ahead and moved here only when the
+   * timing matters, so a slow, shared machine cannot make a setup step miss the deadline.
+   */
+  const moveDeadline = async (trancheId: string, ms: number): Promise<string> => {
+    const [[row]] = await t.dataSource.query(MOVE_DEADLINE, [trancheId, ms]);
+    return (row.release_by as Date).toISOString();
+  };
   const conflict = async (send: () => PromiseLike<{ status: number; body: { code?: string } }>, code: string) => {
     const before = await databaseState(t);
     const res = await send();
@@ -50,10 +60,10 @@ describe('release deadlines', () => {
 
   it('past releaseBy, requests and approvals get TRANCHE_EXPIRED before any sweep; the sweep returns the remainder', async () => {
     const escrowId = await newAccount();
-    const releaseBy = await inMs(1500);
-    const trancheId = await policyTranche(t, cast, escrowId, { amount: '100.00', releaseBy });
+    const trancheId = await policyTranche(t, cast, escrowId, { amount: '100.00', releaseBy: await inAnHour() });
     await releaseInstalment(t, cast, trancheId, '30.00');
     const pending = (await askInstalment(t, cast.admin, trancheId, '20.00').expect(201)).body;
+    const releaseBy = await moveDeadline(trancheId, -1);
     await untilPast(releaseBy);
 
     // The sweeper has not run: the deadline alone refuses.
@@ -92,12 +102,11 @@ describe('release deadlines', () => {
 
   it('the sweep rejects a pending request, and leaves tranches without a deadline or before it alone', async () => {
     const escrowId = await newAccount();
-    const releaseBy = await inMs(800);
-    const due = await policyTranche(t, cast, escrowId, { amount: '10.00', releaseBy });
-    const later = await policyTranche(t, cast, escrowId, { amount: '10.00', releaseBy: await inMs(3_600_000) });
+    const due = await policyTranche(t, cast, escrowId, { amount: '10.00', releaseBy: await inAnHour() });
+    const later = await policyTranche(t, cast, escrowId, { amount: '10.00', releaseBy: await inAnHour() });
     const none = await policyTranche(t, cast, escrowId, { amount: '10.00' });
     const pending = (await askInstalment(t, cast.admin, due).expect(201)).body;
-    await untilPast(releaseBy);
+    await untilPast(await moveDeadline(due, -1));
     expect(await sweep()).toBe(1);
     expect(await getRequest(t, cast.auditor, pending.id)).toMatchObject({ status: 'rejected', rejectedBy: null, reason: expect.stringContaining('expired'), remainingApprovals: 0 });
     expect((await getTranche(t, cast.auditor, due)).status).toBe('expired');
@@ -107,15 +116,18 @@ describe('release deadlines', () => {
 
   it('an approval that waited on a lock until past the deadline is refused: the clock is read under the lock, not at the transaction’s start', async () => {
     const escrowId = await newAccount();
-    const releaseBy = await inMs(1200);
-    const trancheId = await policyTranche(t, cast, escrowId, { amount: '10.00', releaseBy });
+    const trancheId = await policyTranche(t, cast, escrowId, { amount: '10.00', releaseBy: await inAnHour() });
     const pending = (await askInstalment(t, cast.admin, trancheId).expect(201)).body;
     const holder: Client = await superuserClient(t.url);
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM tranches WHERE id = $1 FOR SHARE', [trancheId]);
       const approval = approveRequest(t, cast.checker, pending.id).then((r) => r);
-      await waitForLockWait(holder);
+      const startedAt = await waitForLockWait(holder);
+      // The deadline comes only now, after the approval's transaction began: a check against
+      // now() (the transaction's start) would let it through.
+      const releaseBy = ((await holder.query(MOVE_DEADLINE, [trancheId, 200])).rows[0].release_by as Date).toISOString();
+      expect(startedAt.getTime()).toBeLessThan(new Date(releaseBy).getTime());
       await untilPast(releaseBy);
       await holder.query('COMMIT');
       const res = await approval;
@@ -132,9 +144,9 @@ describe('release deadlines', () => {
     const checkers = [cast.checker, ...(await moreAdmins(t, 3))];
     const seen = { released: 0, refused: 0 };
     for (let round = 0; round < 4; round++) {
-      const releaseBy = await inMs(700);
-      const trancheId = await policyTranche(t, cast, escrowId, { amount: '40.00', releaseBy });
+      const trancheId = await policyTranche(t, cast, escrowId, { amount: '40.00', releaseBy: await inAnHour() });
       const pending = (await askInstalment(t, cast.admin, trancheId, '25.00').expect(201)).body;
+      const releaseBy = await moveDeadline(trancheId, 700);
       // Four approvals from distinct admins, spread across the deadline (a different spread each round).
       const shots = [];
       await new Promise((r) => setTimeout(r, 350 + round * 60));
@@ -173,10 +185,10 @@ describe('release deadlines', () => {
     const other = await startTestApp({ DATABASE_URL: t.url, DEADLINE_SWEEP_INTERVAL_MS: 0 });
     try {
       const escrowId = await newAccount();
-      const releaseBy = await inMs(600);
       const ids: string[] = [];
-      for (let i = 0; i < 6; i++) ids.push(await policyTranche(t, cast, escrowId, { amount: '5.00', releaseBy, ready: false }));
-      await untilPast(releaseBy);
+      for (let i = 0; i < 6; i++) ids.push(await policyTranche(t, cast, escrowId, { amount: '5.00', releaseBy: await inAnHour(), ready: false }));
+      expect(await sweep()).toBe(0); // nothing else is due
+      for (const id of ids) await untilPast(await moveDeadline(id, -1));
       const counts = await Promise.all([sweep(), other.app.get(DeadlineSweeperService).sweep(), sweep(), other.app.get(DeadlineSweeperService).sweep()]);
       // A sweeper that finds another one working stops; whatever is left is swept next time.
       const rest = await sweep();
@@ -192,9 +204,8 @@ describe('release deadlines', () => {
     const swept = await startTestApp({ DATABASE_URL: t.url, DEADLINE_SWEEP_INTERVAL_MS: 100 });
     try {
       const escrowId = await newAccount();
-      const releaseBy = await inMs(500);
-      const trancheId = await policyTranche(t, cast, escrowId, { amount: '5.00', releaseBy, ready: false });
-      await untilPast(releaseBy);
+      const trancheId = await policyTranche(t, cast, escrowId, { amount: '5.00', releaseBy: await inAnHour(), ready: false });
+      await untilPast(await moveDeadline(trancheId, 100));
       const deadline = Date.now() + 10_000;
       while ((await getTranche(t, cast.auditor, trancheId)).status !== 'expired') {
         if (Date.now() > deadline) throw new Error('not swept within 10 s');
@@ -210,13 +221,21 @@ describe('release deadlines', () => {
   });
 });
 
-/** Until some other session of this database waits for a lock (the approval behind `holder`'s). */
-async function waitForLockWait(holder: Client): Promise<void> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+const MOVE_DEADLINE = `UPDATE tranches SET release_by = clock_timestamp() + make_interval(secs => $2::float8 / 1000) WHERE id = $1 RETURNING release_by`;
+
+/**
+ * Until a session other than `holder` waits for a lock (the approval behind `holder`'s); returns
+ * that transaction's start. Read with pg_stat_clear_snapshot: inside a transaction,
+ * pg_stat_activity is otherwise the picture taken at its first read.
+ */
+async function waitForLockWait(holder: Client): Promise<Date> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+    await holder.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await holder.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      `SELECT xact_start FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
     );
-    if (rows[0].n > 0) return;
+    if (rows.length === 1) return rows[0].xact_start;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('the approval never waited for the lock');
