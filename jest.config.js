@@ -2,10 +2,10 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  testRegex: 'test/.*\\.(spec|e2e-spec)\\.ts$',
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  testRegex: 'test/.*\\.(spec|e2e-spec)\\.tsx?$',
   // Type-checking happens in pretest (tsc); with isolatedModules ts-jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { useConsoleFormParser } from './console/http/form-parser';
 import { useSecurityHeaders } from './common/http/security-headers';
 import { useStrictJsonParser } from './common/validation/json-body-parser';
 import { strictValidationPipe } from './common/validation/validation.pipe';
@@ -45,8 +46,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();
-  // app.init() registers a form (urlencoded) parser; JSON only, so forms get 415 too.
+  // app.init() registers a form (urlencoded) parser; the API is JSON only (forms get 415 there),
+  // and the console's own parser takes forms for its routes alone.
   fastify.removeContentTypeParser('application/x-www-form-urlencoded');
+  useConsoleFormParser(fastify);
   useStrictJsonParser(fastify);
   await fastify.ready();
   return app;

@@ -4,6 +4,7 @@ import { AttestationModule } from './attestation/attestation.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { EscrowModule } from './escrow/escrow.module';
 import { HealthModule } from './health/health.module';
@@ -32,6 +33,8 @@ import { ThrottlingModule } from './throttling/throttling.module';
     AttestationModule,
     ReportingModule,
     HealthModule,
+    // The top of the import graph: people's pages over the same services (nothing imports it).
+    ConsoleModule,
   ],
   providers: [
     // After the modules' guards (rate limit, then authentication): an unknown query parameter

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
+import { AuthService } from './auth/auth.service';
 import { GovernanceService } from './auth/governance.service';
+import { InvitationsService } from './console/people/invitations.service';
 import { Role, ROLES } from './auth/principal';
 import { CliModule } from './cli/cli.module';
 import { Database } from './database/database';
@@ -11,6 +13,7 @@ import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
 import { registerProofVerifyCommand } from './attestation/verifier/proof-verify.command';
 import { registerWitnessCommands } from './attestation/c2sp/witness/witness.command';
+import { registerStatementCommands } from './statements/statement.command';
 
 /**
  * Runs `work` against the same database `npm start` uses (with the embedded default, the
@@ -49,11 +52,29 @@ program
   .requiredOption('--name <name>', 'the principal\'s name')
   .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, role)
   .requiredOption('--org <organization>', 'organization name; created with the role\'s type if absent')
-  .action(async (options: { name: string; role: Role; org: string }) => {
+  .option('--email <email>', 'the person\'s email, to sign in to the console (see console:invite)')
+  .action(async (options: { name: string; role: Role; org: string; email?: string }) => {
     const issued = await withApp((app) =>
-      app.get(Database).transaction(() => app.get(GovernanceService).bootstrap(options.name, options.role, options.org)),
+      app.get(Database).transaction(() => app.get(GovernanceService).bootstrap(options.name, options.role, options.org, options.email)),
     );
     print({ id: issued.id, name: issued.name, role: issued.role, organizationId: issued.organizationId, apiKey: issued.apiKey });
+  });
+
+program
+  .command('console:invite')
+  .description('print a one-use invitation link (72 h) for a principal with an email to set its console password and code')
+  .requiredOption('--email <email>', 'the principal\'s email')
+  .action(async (options: { email: string }) => {
+    const invitation = await withApp(async (app) => {
+      const config = app.get(AppConfig);
+      const origin = config.CONSOLE_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+      return app.get(Database).transaction(async (db) => {
+        const principal = await app.get(AuthService).findByEmail(db, options.email);
+        if (!principal) throw new Error(`no live principal has the email ${options.email}`);
+        return app.get(InvitationsService).issue(principal.id, null, origin);
+      });
+    });
+    print(invitation);
   });
 
 program
@@ -65,9 +86,11 @@ program
     process.exitCode = result.ok ? 0 : 1;
   });
 
-// Need no database: an outsider's check of checkpoints and proofs, and a C2SP witness.
+// Need no database: an outsider's check of checkpoints and proofs, a C2SP witness, and a
+// principal's signature of its statements (made where its key is).
 registerProofVerifyCommand(program);
 registerWitnessCommands(program);
+registerStatementCommands(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`${error instanceof ConfigValidationError ? error.message : (error?.message ?? error)}\n`);

@@ -8,12 +8,23 @@ import { AuthService } from './auth.service';
 import { GovernanceService } from './governance.service';
 import { OrganizationsRepository } from './organizations.repository';
 import { PrincipalsRepository } from './principals.repository';
+import { SigningKeysController } from './signing-keys/signing-keys.controller';
+import { SigningKeysRepository } from './signing-keys/signing-keys.repository';
+import { SigningKeysService } from './signing-keys/signing-keys.service';
 
-/** Identities: organizations, principals and their keys, who may act, and every change to that (journaled). */
+/** Identities: organizations, principals, their API and signing keys, who may act, and every change to that (journaled). */
 @Module({
   imports: [DatabaseModule, LedgerModule],
-  controllers: [AuthController],
-  providers: [AuthService, GovernanceService, PrincipalsRepository, OrganizationsRepository, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, GovernanceService],
+  controllers: [AuthController, SigningKeysController],
+  providers: [
+    AuthService,
+    GovernanceService,
+    SigningKeysService,
+    PrincipalsRepository,
+    OrganizationsRepository,
+    SigningKeysRepository,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, GovernanceService, SigningKeysService],
 })
 export class AuthModule {}

@@ -8,7 +8,7 @@ import { hashApiKey } from './api-key';
 import { Unauthenticated } from './identity-errors';
 import { Organization, OrganizationsRepository } from './organizations.repository';
 import { Principal, Role } from './principal';
-import { ActiveMember, PrincipalsRepository, Standing } from './principals.repository';
+import { ActiveMember, PrincipalRecord, PrincipalsRepository, Standing } from './principals.repository';
 
 /**
  * Who is calling, and where people stand: what other modules ask of identities. Changes to
@@ -57,6 +57,27 @@ export class AuthService {
   /** Called in a revocation's transaction: the key leaves this process's cache once it commits. */
   forgetOnCommit(keyHash: Buffer): void {
     this.db.afterCommit(() => this.cache.revoked(keyHash.toString('hex')));
+  }
+
+  /** The principal if it is active now (a person signed in to the console acts as it), with its email. */
+  async activePrincipal(db: EntityManager, id: string): Promise<(Principal & { email: string | null }) | undefined> {
+    const found = await this.principals.find(db, id);
+    if (!found || found.status !== 'active') return undefined;
+    return { id: found.id, name: found.name, role: found.role, organizationId: found.organizationId, organizationType: found.organizationType, email: found.email };
+  }
+
+  /** The live principal (pending or active) holding this email, for the console's sign-in and invitations. */
+  async findByEmail(db: EntityManager, email: string): Promise<PrincipalRecord | undefined> {
+    return this.principals.findLiveByEmail(db, email.toLowerCase());
+  }
+
+  /** A principal as governance records it (any status), for the console's invitations. */
+  async findPrincipal(db: EntityManager, id: string): Promise<PrincipalRecord | undefined> {
+    return this.principals.find(db, id);
+  }
+
+  async listOrganizations(db: EntityManager = this.db.reader): Promise<Organization[]> {
+    return this.organizations.list(db);
   }
 
   async findOrganization(id: string): Promise<Organization | undefined> {

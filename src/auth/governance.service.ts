@@ -159,13 +159,17 @@ export class GovernanceService {
    * The host's bootstrap (command line): an active principal at once, in the oldest organization
    * of that name or a new one of the role's type. Journaled like the rest, with no actor.
    */
-  async bootstrap(name: string, role: Role, organizationName: string): Promise<IssuedPrincipal> {
+  async bootstrap(name: string, role: Role, organizationName: string, email?: string): Promise<IssuedPrincipal> {
+    const address = email?.toLowerCase() ?? null;
+    if (address && (await this.principals.emailInUse(this.db.writer, address))) {
+      throw new IdentityError('EMAIL_IN_USE', `${address} already belongs to a live principal: one person, one principal`);
+    }
     const found = await this.organizations.findOrCreateNamed(this.db.writer, organizationName, ORGANIZATION_TYPE_OF_ROLE[role]);
     const { created, ...organization } = found;
     if (created) await this.journalOrganization(organization, null);
     assertRoleFits(role, organization);
     const apiKey = generateApiKey();
-    const principal = await this.principals.insertActive(this.db.writer, { name, role, organizationId: organization.id, keyHash: hashApiKey(apiKey) });
+    const principal = await this.principals.insertActive(this.db.writer, { name, role, organizationId: organization.id, keyHash: hashApiKey(apiKey), email: address });
     await this.journalRequest(principal, null);
     await this.ledger.post(this.db.writer, {
       kind: 'principal_approved',

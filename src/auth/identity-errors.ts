@@ -1,7 +1,7 @@
 import { DomainError } from '../common/errors/domain-error';
 
 /** Refusals of the identity module (API.md, "Governance"). */
-export const IDENTITY_ERROR_CODES = ['UNAUTHENTICATED', 'ROLE_MISMATCH', 'EMAIL_IN_USE'] as const;
+export const IDENTITY_ERROR_CODES = ['UNAUTHENTICATED', 'ROLE_MISMATCH', 'EMAIL_IN_USE', 'SIGNING_KEY_REGISTERED', 'SIGNING_KEY_IN_USE'] as const;
 export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
 
 export class IdentityError extends DomainError<IdentityErrorCode> {}

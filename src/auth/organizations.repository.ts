@@ -37,6 +37,10 @@ export class OrganizationsRepository {
     return row;
   }
 
+  async list(db: EntityManager): Promise<Organization[]> {
+    return db.query(`SELECT id, name, type FROM organizations ORDER BY name, created_at, id`);
+  }
+
   async names(db: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     const rows: { id: string; name: string }[] = await db.query(`SELECT id, name FROM organizations WHERE id = ANY ($1)`, [ids]);
     return new Map(rows.map((r) => [r.id, r.name]));

@@ -52,11 +52,11 @@ export class PrincipalsRepository {
   }
 
   /** The command line's bootstrap: active at once, with its key. */
-  async insertActive(db: EntityManager, p: { name: string; role: Role; organizationId: string; keyHash: Buffer }): Promise<PrincipalRecord> {
+  async insertActive(db: EntityManager, p: { name: string; role: Role; organizationId: string; keyHash: Buffer; email?: string | null }): Promise<PrincipalRecord> {
     const [{ id }] = await db.query(
-      `INSERT INTO principals (name, role, organization_id, status, approved_at, claimed_at, api_key_hash)
-       VALUES ($1, $2, $3, 'active', now(), now(), $4) RETURNING id`,
-      [p.name, p.role, p.organizationId, p.keyHash],
+      `INSERT INTO principals (name, role, organization_id, status, approved_at, claimed_at, api_key_hash, email)
+       VALUES ($1, $2, $3, 'active', now(), now(), $4, $5) RETURNING id`,
+      [p.name, p.role, p.organizationId, p.keyHash, p.email ?? null],
     );
     return (await this.find(db, id))!;
   }
@@ -74,6 +74,12 @@ export class PrincipalsRepository {
 
   async list(db: EntityManager): Promise<PrincipalRecord[]> {
     return db.query(`SELECT ${RECORD} FROM ${FROM} ORDER BY p.created_at, p.id`);
+  }
+
+  /** The live (pending or active) principal with this email: one at most (principals_one_live_per_email). */
+  async findLiveByEmail(db: EntityManager, email: string): Promise<PrincipalRecord | undefined> {
+    const [row] = await db.query(`SELECT ${RECORD} FROM ${FROM} WHERE p.email = $1 AND p.status <> 'revoked'`, [email]);
+    return row;
   }
 
   async emailInUse(db: EntityManager, email: string): Promise<boolean> {

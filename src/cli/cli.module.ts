@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { ConsolePeopleModule } from '../console/people/people.module';
 import { DatabaseModule } from '../database/database.module';
 import { LedgerModule } from '../ledger/ledger.module';
 
@@ -11,7 +12,7 @@ export class CliModule {
   static withConfig(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, LedgerModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, LedgerModule, ConsolePeopleModule],
     };
   }
 }

@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateBy, ValidationArguments } from 'class-validator';
+import { isValidKeyName } from '../attestation/c2sp/signed-note';
+import { parseWitnessList } from '../attestation/c2sp/witness/witness-client';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -99,6 +101,84 @@ export class AppConfig {
   @EnvInteger(0)
   CHECKPOINT_INTERVAL_MS = 1000;
 
+  /**
+   * The console's secret key (base64 of 32 bytes): seals TOTP secrets at rest and the console's
+   * short-lived signed values. Unset: DATA_DIR/console-secret.key, generated on first use. Give
+   * every instance the same key.
+   */
+  @IsString()
+  CONSOLE_SECRET_KEY = '';
+
+  /**
+   * The console's address as people reach it (https://ledger.example.org), for invitation links
+   * and the single sign-on redirect. Unset: taken from each request (Host, and with TRUST_PROXY
+   * the X-Forwarded-* headers).
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+$/, { message: 'CONSOLE_PUBLIC_URL must be an origin such as https://ledger.example.org (no path)' })
+  CONSOLE_PUBLIC_URL?: string;
+
+  /** OpenID Connect single sign-on for the console: all three set, or none. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  OIDC_ISSUER_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_SECRET?: string;
+
+  /**
+   * The log's name (C2SP tlog-checkpoint origin, and the key name of its note signatures), e.g.
+   * `ledger.example.org/aid-escrow`. Witnesses and verifiers know the log by it: set it once.
+   */
+  @ValidateBy({
+    name: 'isKeyName',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isValidKeyName(value),
+      defaultMessage: () => 'LOG_ORIGIN must be a C2SP key name: non-empty, no spaces, no "+"',
+    },
+  })
+  LOG_ORIGIN = 'localhost/aid-escrow-ledger';
+
+  /**
+   * The witnesses the log submits its checkpoints to: comma-separated `<witness vkey>=<URL>`
+   * (the URL is the witness's submission prefix; `add-checkpoint` is appended).
+   */
+  @ValidateBy({
+    name: 'isWitnessList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && witnessListProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => `WITNESSES: ${witnessListProblem(String(args?.value))}`,
+    },
+  })
+  WITNESSES = '';
+
+  /** How many of WITNESSES must cosign a checkpoint before GET /checkpoint serves it (0: none). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @ValidateBy({
+    name: 'isWitnessQuorum',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        typeof value === 'number' && value <= witnessCount(String((args?.object as AppConfig).WITNESSES ?? '')),
+      defaultMessage: () => 'WITNESS_QUORUM must not exceed the number of WITNESSES',
+    },
+  })
+  WITNESS_QUORUM = 0;
+
+  /** How often the log looks for a checkpoint its witnesses have not cosigned yet. 0: never. */
+  @EnvInteger(0)
+  WITNESS_INTERVAL_MS = 1000;
+
+  /** How long one request to a witness may take (a witness that is down costs at most this). */
+  @EnvInteger(100, 10_000)
+  WITNESS_TIMEOUT_MS = 5000;
+
   /** The IATI organisation identifier, name and type code of the body publishing the IATI file. */
   @Matches(/^\S{1,100}$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier without spaces' })
   IATI_REPORTING_ORG_REF = 'XI-IATI-AEL';
@@ -110,16 +190,34 @@ export class AppConfig {
   IATI_REPORTING_ORG_TYPE = '40';
 }
 
+function witnessListProblem(text: string): string | undefined {
+  try {
+    const witnesses = parseWitnessList(text);
+    const names = new Set(witnesses.map((w) => w.verifier.name));
+    if (names.size !== witnesses.length) return 'two witnesses share a key name';
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function witnessCount(text: string): number {
+  return witnessListProblem(text) === undefined ? parseWitnessList(text).length : 0;
+}
+
 export class ConfigValidationError extends Error {}
 
 /** Settings whose values may hold credentials: named in errors, never shown. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY', 'CONSOLE_SECRET_KEY', 'OIDC_CLIENT_SECRET']);
+
+/** Settings without a default (so absent from `new AppConfig()`'s keys). */
+const OPTIONAL_SETTINGS = ['DATABASE_URL', 'CONSOLE_PUBLIC_URL', 'OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'];
 
 /** Builds the configuration from an environment; throws naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => (known.includes(key) || key === 'DATABASE_URL') && value !== ''),
+    Object.entries(env).filter(([key, value]) => (known.includes(key) || OPTIONAL_SETTINGS.includes(key)) && value !== ''),
   );
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { skipMissingProperties: false });
@@ -128,6 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((e) => `${e.property}=${SECRET_SETTINGS.has(e.property) ? '[redacted]' : JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`)
       .join('\n  ');
     throw new ConfigValidationError(`Invalid configuration:\n  ${details}`);
+  }
+  const oidc = [config.OIDC_ISSUER_URL, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
+  if (oidc !== 0 && oidc !== 3) {
+    throw new ConfigValidationError('Invalid configuration:\n  OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none');
   }
   return config;
 }

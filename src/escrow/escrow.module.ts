@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { DatabaseModule } from '../database/database.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { StatementsModule } from '../statements/statements.module';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
@@ -34,7 +35,7 @@ import { TranchesService } from './tranches/tranches.service';
  * stay inside, and other modules see only the services it exports.
  */
 @Module({
-  imports: [DatabaseModule, LedgerModule, AuthModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, StatementsModule],
   controllers: [AccountsController, TranchesController, BenchmarksController, ReleasesController, ApprovalPolicyController],
   providers: [
     AccountsRepository,

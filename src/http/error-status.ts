@@ -6,9 +6,18 @@ import { DatabaseErrorCode } from '../database/database-errors';
 import { EscrowErrorCode } from '../escrow/escrow-errors';
 import { IdempotencyErrorCode } from '../idempotency/idempotency-errors';
 import { LedgerErrorCode } from '../ledger/ledger-errors';
+import { StatementErrorCode } from '../statements/statement-errors';
 
 /** Every code any feature can refuse with. */
-export type ErrorCode = CommonErrorCode | DatabaseErrorCode | LedgerErrorCode | IdentityErrorCode | EscrowErrorCode | IdempotencyErrorCode | AttestationErrorCode;
+export type ErrorCode =
+  | CommonErrorCode
+  | DatabaseErrorCode
+  | LedgerErrorCode
+  | IdentityErrorCode
+  | EscrowErrorCode
+  | IdempotencyErrorCode
+  | AttestationErrorCode
+  | StatementErrorCode;
 
 /**
  * The one mapping from domain codes to HTTP. A mapped type, so a feature's new code does not
@@ -29,6 +38,8 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   ROLE_MISMATCH: HttpStatus.CONFLICT,
   EMAIL_IN_USE: HttpStatus.CONFLICT,
+  SIGNING_KEY_REGISTERED: HttpStatus.CONFLICT,
+  SIGNING_KEY_IN_USE: HttpStatus.CONFLICT,
   ACCOUNT_CLOSED: HttpStatus.CONFLICT,
   ACCOUNT_SUSPENDED: HttpStatus.CONFLICT,
   BENCHMARKS_NOT_MET: HttpStatus.CONFLICT,
@@ -38,6 +49,7 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   ALREADY_APPROVED: HttpStatus.CONFLICT,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
   TREE_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  SIGNATURE_INVALID: HttpStatus.BAD_REQUEST,
 };
 
 export function statusOfCode(code: string): HttpStatus {

@@ -77,6 +77,27 @@ export class JournalReaderService {
   }
 
   /**
+   * The same paging narrowed to one kind and/or one escrow account (the console's journal
+   * browser); `nextAfterSeq` as in `page`.
+   */
+  async filteredPage(
+    afterSeq: number,
+    limit: number,
+    filter: { kind?: string; escrowAccountId?: string },
+  ): Promise<{ items: JournalTransactionView[]; nextAfterSeq: number | null }> {
+    const rows: TransactionRow[] = await this.database.reader.query(
+      `${TRANSACTION_COLUMNS}
+         FROM journal_transactions t
+         LEFT JOIN journal_chain c ON c.transaction_seq = t.seq
+        WHERE t.seq > $1 AND ($3::text IS NULL OR t.kind = $3) AND ($4::uuid IS NULL OR t.escrow_account_id = $4)
+        ORDER BY t.seq LIMIT $2`,
+      [afterSeq, limit, filter.kind ?? null, filter.escrowAccountId ?? null],
+    );
+    const items = rows.map(toView);
+    return { items, nextAfterSeq: items.length === limit ? items[items.length - 1].seq : null };
+  }
+
+  /**
    * Paging by chain index: sealed transactions only, in chain order. Unlike seq, a chain index
    * is final once given and the chain only grows at its end, so a reader that keeps asking from
    * `nextFromChainIndex` sees every transaction exactly once, however writers' commits interleave.

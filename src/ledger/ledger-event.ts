@@ -28,6 +28,12 @@ export const JOURNAL_KINDS = [
   'principal_approved',
   'principal_claimed',
   'principal_revoked',
+  /** The console: an admin (or the host) invited a person to set their sign-in credentials. */
+  'invitation_issued',
+  /** The console: a person set a password and, where enrolled, a TOTP factor (never the secrets). */
+  'credential_enrolled',
+  /** A principal's key for signed statements (src/ledger/signed-statement.ts). */
+  'signing_key_registered',
   /** A refund outside closing (reserved; the ledger tests post it). */
   'refund',
 ] as const;

@@ -9,6 +9,8 @@ export interface StoredBody {
   actorPrincipalId?: unknown;
   escrowAccountId?: unknown;
   occurredAt?: unknown;
+  refs?: unknown;
+  details?: unknown;
   postings?: unknown;
 }
 

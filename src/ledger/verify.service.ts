@@ -3,8 +3,16 @@ import { Database, Snapshot } from '../database/database';
 import { VerificationResult } from './verify/journal-rows';
 import { withJournalRows } from './verify/journal-streams';
 import { verifyJournal } from './verify/journal-verifier';
+import { countedRows, ProgressListener } from './verify/progress';
 
 export type { VerificationResult } from './verify/journal-rows';
+export type { VerifyProgress, ProgressListener } from './verify/progress';
+
+/** One verification run, and who follows its progress. */
+interface Run {
+  result: Promise<VerificationResult>;
+  listeners: Set<ProgressListener>;
+}
 
 /**
  * Verifies the whole journal (the rules: verify/journal-verifier.ts) from one consistent
@@ -12,8 +20,8 @@ export type { VerificationResult } from './verify/journal-rows';
  */
 @Injectable()
 export class VerifyService {
-  private running?: Promise<VerificationResult>;
-  private next?: Promise<VerificationResult>;
+  private running?: Run;
+  private next?: Run;
 
   constructor(private readonly database: Database) {}
 
@@ -22,27 +30,38 @@ export class VerifyService {
    * long journal that is seconds of CPU, so this process runs one at a time: calls arriving
    * while one runs share the next run, which starts when it ends (never an older snapshot).
    */
-  verify(): Promise<VerificationResult> {
-    if (!this.running) return this.start();
-    this.next ??= this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.next = undefined;
-        return this.start();
-      });
-    return this.next;
+  verify(onProgress?: ProgressListener): Promise<VerificationResult> {
+    const run = this.running ? (this.next ??= this.queueNext()) : this.start(new Set());
+    if (onProgress) run.listeners.add(onProgress);
+    return run.result;
   }
 
-  private start(): Promise<VerificationResult> {
-    const run = this.database.snapshot((snapshot) => this.verifyIn(snapshot)).finally(() => {
+  private start(listeners: Set<ProgressListener>): Run {
+    const report: ProgressListener = (progress) => listeners.forEach((listener) => listener(progress));
+    const run: Run = { listeners, result: undefined as unknown as Promise<VerificationResult> };
+    run.result = this.database.snapshot((snapshot) => this.verifyIn(snapshot, report)).finally(() => {
       if (this.running === run) this.running = undefined;
     });
     this.running = run;
     return run;
   }
 
+  /** The run after the current one: its listeners gathered now, its snapshot taken when it starts. */
+  private queueNext(): Run {
+    const listeners = new Set<ProgressListener>();
+    const result = this.running!.result
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.start(listeners).result;
+      });
+    return { result, listeners };
+  }
+
   /** Verifies what `snapshot` sees (a test tampers in a transaction of its own and verifies that). */
-  verifyIn(snapshot: Snapshot): Promise<VerificationResult> {
-    return withJournalRows(snapshot, verifyJournal);
+  async verifyIn(snapshot: Snapshot, onProgress?: ProgressListener): Promise<VerificationResult> {
+    if (!onProgress) return withJournalRows(snapshot, verifyJournal);
+    const [{ n }] = await snapshot.query<{ n: string }>(`SELECT count(*)::text AS n FROM journal_transactions`);
+    return withJournalRows(snapshot, (rows) => verifyJournal(countedRows(rows, Number(n), onProgress)));
   }
 }

@@ -2,6 +2,14 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 
+/**
+ * URLs that carry a secret: a console invitation's token (its path), and the code and state a
+ * single sign-on provider sends back (its query). Logged without them.
+ */
+function withoutSecrets(url: string): string {
+  return url.replace(/^(\/console\/invitations\/)[^/?#]+/, '$1[redacted]').replace(/^(\/console\/login\/sso\/callback)\?.*$/, '$1?[redacted]');
+}
+
 /** Structured JSON logs, one request id per request; keys and credentials never logged. */
 @Module({
   imports: [
@@ -15,7 +23,7 @@ import { AppConfig } from '../config/app-config';
             censor: '[redacted]',
           },
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutSecrets(req.url) }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
         },

@@ -1,8 +1,7 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { consistencyProof, EMPTY_ROOT, leafHash, rootOf } from '../../src/attestation/merkle/merkle';
 import { signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
 import { ed25519Cosigner, verifiedCosignatures } from '../../src/attestation/c2sp/cosignature';
@@ -12,62 +11,16 @@ import { cosignerVerifierFromKey, logVerifierFromKey } from '../../src/attestati
 import { formatAddCheckpointRequest } from '../../src/attestation/c2sp/witness/add-checkpoint-request';
 import { gatherCosignatures, requestCosignature, WitnessError } from '../../src/attestation/c2sp/witness/witness-client';
 import { originHash } from '../../src/attestation/c2sp/witness/witness-state';
+import { CLI, pemFile, startWitness, tmp, WitnessProcess } from '../support/witness-process';
 
 /**
  * `witness:serve` as a monitoring organization runs it: dist/cli.js child processes (built by
  * pretest), a real log tree in memory, raw protocol requests and the library's client.
  */
 
-const CLI = resolve(__dirname, '../../dist/cli.js');
 const ORIGIN = 'example.org/aid-escrow-ledger';
 
-const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 const leavesOf = (n: number, fork = '') => Array.from({ length: n }, (_, i) => leafHash(createHash('sha256').update(`${i < 8 ? '' : fork}entry ${i}`).digest()));
-
-function pemFile(): string {
-  const path = join(tmp('aid-escrow-witness-key-'), 'key.pem');
-  writeFileSync(path, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
-  return path;
-}
-
-interface WitnessProcess {
-  url: string;
-  vkey: string;
-  output(): string;
-  stop(): Promise<void>;
-  kill9(): Promise<void>;
-}
-
-async function startWitness(args: { key: string; state: string; logVkey: string; name: string }): Promise<WitnessProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [CLI, 'witness:serve', '--port', '0', '--host', '127.0.0.1', '--key', args.key, '--log-vkey', args.logVkey, '--state', args.state, '--name', args.name],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const started = await new Promise<{ url: string; vkey: string }>((done, fail) => {
-    let stdout = '';
-    const timer = setTimeout(() => fail(new Error(`the witness did not start in 20 s: ${output}`)), 20_000);
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('\n')) {
-        clearTimeout(timer);
-        done(JSON.parse(stdout.split('\n')[0]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`the witness exited (${code}): ${output}`));
-    });
-  });
-  const signal = async (name: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name);
-    await exited;
-  };
-  return { ...started, output: () => output, stop: () => signal('SIGTERM'), kill9: () => signal('SIGKILL') };
-}
 
 async function post(url: string, body: string): Promise<{ status: number; type: string | null; body: string }> {
   const res = await fetch(`${url}/add-checkpoint`, { method: 'POST', body, signal: AbortSignal.timeout(10_000) });

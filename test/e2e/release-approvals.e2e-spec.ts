@@ -1,3 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { rawEd25519PublicKey } from '../../src/attestation/c2sp/ed25519';
+import { signStatement } from '../../src/statements/statement.command';
 import { approveRequest, askInstalment, getRequest, policyTranche, releaseInstalment, setApprovalPolicy } from '../support/release-policy';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 import {
@@ -230,6 +233,34 @@ describe('approval tiers', () => {
       await t.http().get('/v1/release-requests?limit=0').set(cast.admin.auth).expect(400);
       await t.http().get('/v1/release-requests?owner=me').set(cast.admin.auth).expect(400);
     });
+  });
+
+  it('an admin with a signing key approves with a signed statement, each approval journaled with it and verified', async () => {
+    const escrowId = await newAccount();
+    await setApprovalPolicy(t, escrowId, [{ minAmount: '0', approvals: 2 }], cast.admin, cast.checker);
+    const signer = await t.principal('admin', 'Escrow Office');
+    const key = generateKeyPairSync('ed25519').privateKey;
+    await t.http().post('/v1/principals/me/signing-keys').set(signer.auth).send({ publicKey: rawEd25519PublicKey(key).toString('base64') }).expect(201);
+    const trancheId = await policyTranche(t, cast, escrowId, { amount: '10.00' });
+    const request = (await askInstalment(t, cast.admin, trancheId).expect(201)).body;
+
+    const unsigned = await t.http().post(`/v1/release-requests/${request.id}/approve`).set(signer.auth).send({}).expect(400);
+    expect(unsigned.body.code).toBe('SIGNATURE_INVALID');
+    const forOther = signStatement(key, 'release.approve', trancheId, {});
+    expect((await t.http().post(`/v1/release-requests/${request.id}/approve`).set(signer.auth).send(forOther).expect(400)).body.code).toBe('SIGNATURE_INVALID');
+    // Someone without a key may not send a signature at all.
+    expect((await t.http().post(`/v1/release-requests/${request.id}/approve`).set(cast.checker.auth).send(forOther).expect(400)).body.code).toBe('SIGNATURE_INVALID');
+
+    await t.http().post(`/v1/release-requests/${request.id}/approve`).set(signer.auth).send(signStatement(key, 'release.approve', request.id, {})).expect(200);
+    const last = await approveRequest(t, cast.checker, request.id).expect(200);
+    expect(last.body.status).toBe('approved');
+    const journal = (await readJournal(t, cast.auditor)).filter((i) => i.body.refs.releaseRequestId === request.id && i.kind.startsWith('release_approv'));
+    expect(journal.map((i) => [i.kind, i.actorPrincipalId, typeof i.body.details.signature])).toEqual([
+      ['release_approval', signer.id, 'string'],
+      ['release_approved', cast.checker.id, 'undefined'],
+    ]);
+    await t.seal();
+    expect((await t.http().get('/v1/ledger/verify').set(cast.auditor.auth).expect(200)).body).toMatchObject({ ok: true, problem: null });
   });
 
   it('a one-approval release under the default policy is unchanged: four eyes', async () => {

@@ -40,7 +40,17 @@ describe('signed checkpoints and proofs over the sealed chain', () => {
 
   it('publishes a 32-byte Ed25519 key, generated into DATA_DIR, and has no checkpoint before anything is sealed', async () => {
     const key = await t.http().get('/v1/public/checkpoints/key').expect(200);
-    expect(key.body).toEqual({ algorithm: 'Ed25519', publicKey: expect.any(String) });
+    expect(key.body).toEqual({
+      algorithm: 'Ed25519',
+      publicKey: expect.any(String),
+      // The same key as a C2SP verifier key of the log (GET /checkpoint), with no witnesses configured.
+      origin: 'localhost/aid-escrow-ledger',
+      vkey: expect.stringMatching(/^localhost\/aid-escrow-ledger\+[0-9a-f]{8}\+/),
+      witnesses: [],
+      witnessQuorum: 0,
+      policy: expect.stringMatching(/^log localhost\/aid-escrow-ledger\+[0-9a-f]{8}\+\S+\nquorum none\n$/),
+    });
+    expect(Buffer.from(key.body.vkey.split('+').slice(2).join('+'), 'base64')).toEqual(Buffer.concat([Buffer.from([1]), Buffer.from(key.body.publicKey, 'base64')]));
     expect(Buffer.from(key.body.publicKey, 'base64')).toHaveLength(32);
 
     const latest = await t.http().get('/v1/public/checkpoints/latest').expect(404);
@@ -151,19 +161,25 @@ describe('signed checkpoints and proofs over the sealed chain', () => {
     await t.http().get('/v1/public/proofs/inclusion?chainIndex=38&treeSize=39').expect(200);
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE on checkpoints and merkle_nodes', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE on checkpoints, their notes and cosignatures, and merkle_nodes', async () => {
     for (const sql of [
       `UPDATE checkpoints SET signed_at = now()`,
       `DELETE FROM checkpoints`,
-      `TRUNCATE checkpoints`,
+      // The notes' foreign key refuses a TRUNCATE of checkpoints alone; with them, the trigger does.
+      `TRUNCATE checkpoints, checkpoint_notes, checkpoint_cosignatures`,
+      `TRUNCATE checkpoints CASCADE`,
+      `UPDATE checkpoint_notes SET note = note`,
+      `DELETE FROM checkpoint_notes`,
       `UPDATE merkle_nodes SET hash = hash`,
       `DELETE FROM merkle_nodes`,
       `TRUNCATE merkle_nodes`,
     ]) {
       await expect(t.dataSource.query(sql)).rejects.toThrow(/append-only/);
     }
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM checkpoints`);
+    await expect(t.dataSource.query(`TRUNCATE checkpoints`)).rejects.toThrow(/append-only|foreign key/);
+    const [{ n, notes }] = await t.dataSource.query(`SELECT count(*)::int AS n, (SELECT count(*)::int FROM checkpoint_notes) AS notes FROM checkpoints`);
     expect(n).toBe(3);
+    expect(notes).toBe(3);
   });
 });
 

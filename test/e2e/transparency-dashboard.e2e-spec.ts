@@ -21,7 +21,8 @@ describe('public dashboard JSON (GET /v1/public/dashboard)', () => {
 
   it('needs no key and shows every account with the figures of API.md', async () => {
     const body = await dashboard();
-    expect(Object.keys(body).sort()).toEqual(['escrowAccounts', 'generatedAt', 'latestCheckpoint', 'ledger']);
+    expect(Object.keys(body).sort()).toEqual(['escrowAccounts', 'generatedAt', 'latestCheckpoint', 'ledger', 'witnesses']);
+    expect(body.witnesses).toEqual({ configured: 0, quorum: 0, treeSize: null, cosigned: 0, witnessedTreeSize: null });
     expect(body.escrowAccounts.map((a: { name: string }) => a.name)).toEqual(['Northern reconstruction', 'Eastern shelters fund', 'Closed pilot']);
 
     const northern = account(body, story.accounts.northern);

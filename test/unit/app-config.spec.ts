@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { ed25519Cosigner } from '../../src/attestation/c2sp/cosignature';
 import { ConfigValidationError, loadConfig } from '../../src/config/app-config';
 
 describe('loadConfig', () => {
@@ -37,5 +39,19 @@ describe('loadConfig', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('reads the log\'s C2SP identity and witnesses, refusing what no verifier could use', () => {
+    const vkey = (name: string) => ed25519Cosigner(name, generateKeyPairSync('ed25519').privateKey).vkey;
+    expect(loadConfig({})).toMatchObject({ LOG_ORIGIN: 'localhost/aid-escrow-ledger', WITNESSES: '', WITNESS_QUORUM: 0 });
+    const two = `${vkey('w1.example/a=b')}=https://w1.example/,${vkey('w2.example')}=http://10.0.0.2:8443`;
+    expect(loadConfig({ LOG_ORIGIN: 'ledger.example.org/aid', WITNESSES: two, WITNESS_QUORUM: '2' })).toMatchObject({ WITNESS_QUORUM: 2 });
+    expect(() => loadConfig({ LOG_ORIGIN: 'has space' })).toThrow(/LOG_ORIGIN=.*key name/);
+    expect(() => loadConfig({ LOG_ORIGIN: 'a+b' })).toThrow(/LOG_ORIGIN=/);
+    expect(() => loadConfig({ WITNESSES: 'nonsense=http://x' })).toThrow(/WITNESSES=.*not <cosigner vkey>=<http\(s\) URL>/);
+    expect(() => loadConfig({ WITNESSES: two, WITNESS_QUORUM: '3' })).toThrow(/WITNESS_QUORUM=3: .*must not exceed/);
+    expect(() => loadConfig({ WITNESS_QUORUM: '1' })).toThrow(/WITNESS_QUORUM=/);
+    const same = vkey('w.example');
+    expect(() => loadConfig({ WITNESSES: `${same}=http://a,${vkey('w.example')}=http://b` })).toThrow(/share a key name/);
   });
 });

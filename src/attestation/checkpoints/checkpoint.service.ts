@@ -4,7 +4,10 @@ import { PeriodicTask } from '../../common/periodic-task';
 import { AppConfig } from '../../config/app-config';
 import { tryLockedTransaction } from '../../database/advisory-lock';
 import { Database } from '../../database/database';
+import { signCheckpoint } from '../c2sp/checkpoint';
 import { MerkleTreeService, TREE_LOCK } from '../merkle/merkle-tree.service';
+import { LogIdentity } from '../witnessing/log-identity';
+import { WitnessedCheckpoints, WitnessStatus } from '../witnessing/witnessed-checkpoints';
 import { SignedTreeHead, treeHeadMessage } from './signed-tree-head';
 import { SigningKeyService } from './signing-key.service';
 
@@ -26,6 +29,10 @@ const MAX_TICK_MS = 1000;
  * transactions, or CHECKPOINT_INTERVAL_MS after the last checkpoint if anything was sealed
  * since. Only growth is signed: a checkpoint's timestamp says when the tree last grew.
  *
+ * Each checkpoint is signed twice, in one transaction: as the JSON tree head of the original
+ * API, and as a C2SP checkpoint note (origin LOG_ORIGIN) that witnesses cosign and Go's note
+ * package verifies (table checkpoint_notes).
+ *
  * Any number of instances may run the producer; the advisory lock TREE_LOCK (taken with
  * try-lock, so nobody waits) lets one sign at a time, and the table's primary key on tree_size
  * would refuse a second head for one size. Instances that do not seal (SEALER_INTERVAL_MS=0)
@@ -36,12 +43,16 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(CheckpointService.name);
   private readonly producesInBackground: boolean;
   private readonly background: PeriodicTask;
+  /** Once the latest checkpoint has its note, every later one is signed with its own. */
+  private latestHasNote = false;
 
   constructor(
     private readonly database: Database,
     private readonly config: AppConfig,
     private readonly tree: MerkleTreeService,
     private readonly key: SigningKeyService,
+    private readonly identity: LogIdentity,
+    private readonly witnessed: WitnessedCheckpoints,
   ) {
     this.producesInBackground = config.CHECKPOINT_INTERVAL_MS > 0 && config.SEALER_INTERVAL_MS > 0;
     this.background = new PeriodicTask({
@@ -54,7 +65,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.producesInBackground) return;
-    this.key.publicKeyBase64(); // load or create the key now: a bad key stops the start-up
+    this.identity.vkey(); // load or create the key now: a bad key stops the start-up
     this.background.start();
   }
 
@@ -80,6 +91,8 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
            FROM checkpoints c ORDER BY c.tree_size DESC LIMIT 1`,
       );
       const previousSize = latest ? Number(latest.tree_size) : 0;
+      // A checkpoint signed before notes existed (an upgraded database) gets its note now.
+      if (latest && !this.latestHasNote) await this.ensureNote(db, previousSize);
       if (size <= previousSize) return undefined;
       const due =
         options.force ||
@@ -101,8 +114,34 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
       `INSERT INTO checkpoints (tree_size, root_hash, signed_at, signature, public_key) VALUES ($1, $2, $3, $4, $5)`,
       [treeSize, root, head.timestamp, signature, this.key.publicKeyRaw()],
     );
+    await this.insertNote(db, treeSize, root);
     this.logger.log(`signed checkpoint of tree size ${treeSize}`);
     return { ...head, signature: signature.toString('base64') };
+  }
+
+  private async ensureNote(db: EntityManager, treeSize: number): Promise<void> {
+    const [row] = await db.query(
+      `SELECT c.root_hash, n.tree_size IS NOT NULL AS noted FROM checkpoints c LEFT JOIN checkpoint_notes n USING (tree_size) WHERE c.tree_size = $1`,
+      [treeSize],
+    );
+    if (row && !row.noted) await this.insertNote(db, treeSize, row.root_hash);
+    this.database.afterCommit(() => (this.latestHasNote = true));
+  }
+
+  /** The checkpoint as a C2SP note signed by the log (Ed25519 is deterministic: one note per tree). */
+  private async insertNote(db: EntityManager, treeSize: number, root: Buffer): Promise<void> {
+    const note = signCheckpoint({ origin: this.identity.origin, size: treeSize, rootHash: root, extensions: [] }, this.identity.noteSigner());
+    await db.query(`INSERT INTO checkpoint_notes (tree_size, origin, note) VALUES ($1, $2, $3)`, [treeSize, this.identity.origin, note]);
+  }
+
+  /** How many witnesses cosigned the latest checkpoint, of how many, and the quorum (the dashboard shows it). */
+  witnessStatus(db: EntityManager = this.database.reader): Promise<WitnessStatus> {
+    return this.witnessed.status(db);
+  }
+
+  /** The latest checkpoint's cosignature count: changes when a witness cosigns (a public document's cache keys on it). */
+  latestCosignatureCount(db: EntityManager = this.database.reader): Promise<number> {
+    return this.witnessed.latestCosignatureCount(db);
   }
 
   /** The tree size of the latest checkpoint (0 before the first). */

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
 import { IMMUTABLE } from '../cache-control';
 import { CheckpointService } from './checkpoint.service';
+import { LogIdentity } from '../witnessing/log-identity';
 import { SigningKeyService } from './signing-key.service';
 import { TreeSizeParam } from './dto/tree-size.param';
 
@@ -14,11 +15,25 @@ export class CheckpointsController {
   constructor(
     private readonly checkpoints: CheckpointService,
     private readonly key: SigningKeyService,
+    private readonly identity: LogIdentity,
   ) {}
 
+  /**
+   * The key, raw (JSON checkpoints) and as the C2SP vkey of the log `origin` (GET /checkpoint),
+   * with the witnesses it submits to and the C2SP tlog-policy that says the same. Pin what you
+   * take from here: a key fetched from the service proves nothing about the service.
+   */
   @Get('key')
   publicKey() {
-    return { algorithm: 'Ed25519', publicKey: this.key.publicKeyBase64() };
+    return {
+      algorithm: 'Ed25519',
+      publicKey: this.key.publicKeyBase64(),
+      origin: this.identity.origin,
+      vkey: this.identity.vkey(),
+      witnesses: this.identity.witnesses.map((w) => ({ vkey: w.vkey, url: w.url })),
+      witnessQuorum: this.identity.quorum,
+      policy: this.identity.policy(),
+    };
   }
 
   @Get('latest')

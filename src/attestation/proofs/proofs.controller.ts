@@ -1,18 +1,44 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Get, NotFoundException, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
 import { InvalidInput } from '../../common/errors/common-errors';
+import { formatTlogProof } from '../c2sp/tlog-proof';
+import { WitnessedCheckpoints } from '../witnessing/witnessed-checkpoints';
 import { IMMUTABLE } from '../cache-control';
 import { MerkleTreeService } from '../merkle/merkle-tree.service';
-import { ConsistencyProofQuery, InclusionProofQuery } from './dto/proof-queries';
+import { ConsistencyProofQuery, InclusionProofQuery, ReceiptQuery } from './dto/proof-queries';
 
 /** RFC 9162 inclusion and consistency proofs over the sealed chain, for any sealed tree size. */
 @ApiTags('transparency')
 @Public()
 @Controller('v1/public/proofs')
 export class ProofsController {
-  constructor(private readonly tree: MerkleTreeService) {}
+  constructor(
+    private readonly tree: MerkleTreeService,
+    private readonly witnessed: WitnessedCheckpoints,
+  ) {}
+
+  /**
+   * A C2SP tlog-proof: the inclusion proof of the transaction at `chainIndex` against the
+   * checkpoint GET /checkpoint serves, that checkpoint's note (with its cosignatures) included,
+   * so it is checked offline with the log's policy alone.
+   */
+  @Get('receipt')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'c2sp.org/tlog-proof@v1: index, inclusion proof, and the cosigned checkpoint note' })
+  async receipt(@Query() query: ReceiptQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const { chainIndex } = query;
+    const checkpoint = await this.witnessed.served();
+    if (!checkpoint || chainIndex >= checkpoint.treeSize) {
+      throw new NotFoundException(
+        `chain index ${chainIndex} is not in the latest checkpoint${checkpoint ? ` (tree size ${checkpoint.treeSize})` : ''} yet: try again after the next checkpoint`,
+      );
+    }
+    const proof = await this.tree.inclusionProof(chainIndex, checkpoint.treeSize);
+    void reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-cache');
+    return formatTlogProof({ index: chainIndex, inclusionProof: proof.path, checkpoint: checkpoint.note });
+  }
 
   @Get('inclusion')
   async inclusion(@Query() query: InclusionProofQuery, @Res({ passthrough: true }) reply: FastifyReply) {

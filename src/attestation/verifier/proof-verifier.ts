@@ -1,8 +1,14 @@
 import canonicalize from 'canonicalize';
 import { createHash, KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { leafHash, rootFromInclusionProof, verifyConsistency } from '../merkle/merkle';
 import { ed25519PublicKey, SignedTreeHead, verifyTreeHead } from '../checkpoints/signed-tree-head';
+import { checkExport } from './export-verifier';
+import { verifyWithPolicy } from './policy-verifier';
+import { Check, FetchJson, FetchText, httpJson, httpText, readJson, UsageError, withSlash } from './verifier-io';
+
+export { UsageError } from './verifier-io';
+export type { Check } from './verifier-io';
 
 /**
  * The outside auditor's verifier: needs no database and no trust in the service. It checks a
@@ -35,12 +41,21 @@ export interface VerifyOptions {
   consistency?: string;
   /** Where to save the verified checkpoint, for the next run's oldCheckpoint. */
   saveCheckpoint?: string;
-}
-
-export interface Check {
-  check: string;
-  ok: boolean;
-  detail: string;
+  /**
+   * A C2SP tlog-policy file (the log's vkey, the witnesses' vkeys, the quorum): checkpoints are
+   * then C2SP notes (GET /checkpoint; --checkpoint, --old-checkpoint and --save-checkpoint are
+   * note files), refused without the quorum of cosignatures, and inclusion is proven by a C2SP
+   * tlog-proof (GET /v1/public/proofs/receipt, or --receipt).
+   */
+  policy?: string;
+  /** A C2SP tlog-proof file (with --policy). */
+  receipt?: string;
+  /**
+   * A journal export (GET /v1/ledger/export?format=ndjson): every body re-hashed, every signed
+   * statement re-checked against the key the journal registered, and the sealed transactions'
+   * tree compared with the verified checkpoint's root.
+   */
+  export?: string;
 }
 
 export interface VerifyReport {
@@ -69,11 +84,10 @@ interface TransactionJson {
   body: unknown;
 }
 
-export class UsageError extends Error {}
-
 const HEX32 = /^[0-9a-f]{64}$/;
 
-export async function verifyProofs(options: VerifyOptions, fetchJson: (url: string) => Promise<unknown> = httpJson): Promise<VerifyReport> {
+export async function verifyProofs(options: VerifyOptions, fetchJson: FetchJson = httpJson, fetchText: FetchText = httpText): Promise<VerifyReport> {
+  if (options.policy) return verifyWithPolicy(options, fetchJson, fetchText);
   const checks: Check[] = [];
   const record = (check: string, ok: boolean, detail: string) => {
     checks.push({ check, ok, detail });
@@ -161,6 +175,8 @@ export async function verifyProofs(options: VerifyOptions, fetchJson: (url: stri
     }
   }
 
+  if (options.export) await checkExport(options.export, record, { treeSize: head.treeSize, rootHash: root });
+
   const result = report();
   if (result.ok && options.saveCheckpoint) writeFileSync(options.saveCheckpoint, JSON.stringify(head, null, 2) + '\n');
   return result;
@@ -211,26 +227,4 @@ function isTreeHead(value: unknown): value is SignedTreeHead {
 
 function isHexList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((h) => typeof h === 'string' && HEX32.test(h));
-}
-
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
-}
-
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`cannot read JSON from ${path}: ${(error as Error).message}`);
-  }
-}
-
-async function httpJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { headers: { accept: 'application/json' } });
-  const body = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = (body as { message?: string } | undefined)?.message ?? response.statusText;
-    throw new UsageError(`GET ${url} answered ${response.status}: ${message}`);
-  }
-  return body;
 }

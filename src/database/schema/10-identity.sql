@@ -58,3 +58,27 @@ CREATE TABLE principals (
 CREATE UNIQUE INDEX principals_one_live_per_email ON principals (email) WHERE status <> 'revoked';
 -- "Does this donor organization have members?" decides who approves its newcomers.
 CREATE INDEX principals_organization ON principals (organization_id) WHERE status = 'active';
+
+-- A principal's Ed25519 key for signed statements (API.md, "Signed statements"), registered by
+-- the principal itself and journaled (signing_key_registered). From then on its sign-offs,
+-- release approvals and findings must carry a signature by it, and verification re-checks each
+-- against the key the journal registered. One key per principal, fixed once registered: a key
+-- the operator could replace would let the operator sign in the principal's name (a lost key
+-- means a new principal, through the governed flow). One key, one principal: a key behind two
+-- principals would be one person acting as two.
+CREATE TABLE principal_signing_keys (
+  principal_id  uuid PRIMARY KEY REFERENCES principals (id),
+  -- Lowercase hex SHA-256 of the raw key: how statements and the journal name it.
+  key_id        text NOT NULL CHECK (key_id ~ '^[0-9a-f]{64}$'),
+  public_key    bytea NOT NULL CHECK (length(public_key) = 32),
+  registered_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT principal_signing_keys_public_key_key UNIQUE (public_key)
+);
+
+-- Append-only, by privilege (the journal holds the same facts, and verification trusts only it).
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'aid_escrow_app') THEN
+    REVOKE UPDATE ON principal_signing_keys FROM aid_escrow_app;
+  END IF;
+END $$;

@@ -1,5 +1,6 @@
--- Attestation: the RFC 9162 Merkle tree over the sealed chain (journal_chain, 20-ledger.sql), and
--- the signed checkpoints (tree heads) that outsiders hold and check the ledger against.
+-- Attestation: the RFC 9162 Merkle tree over the sealed chain (journal_chain, 20-ledger.sql), the
+-- signed checkpoints (tree heads) that outsiders hold and check the ledger against, the same
+-- checkpoints as C2SP signed notes, and the cosignatures of the witnesses.
 --
 -- Both are append-only like the journal: a node or a signed head, once written, is a fact
 -- outsiders may already hold.
@@ -27,6 +28,33 @@ CREATE TABLE checkpoints (
   created_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
+-- The checkpoint as a C2SP signed note (c2sp.org/tlog-checkpoint): the origin (LOG_ORIGIN), the
+-- tree size, the base64 root hash, a blank line and the log's Ed25519 signature line under the
+-- key name = origin. Signed by the producer with its checkpoint, in the same transaction; for a
+-- checkpoint signed before notes existed, by the producer afterwards. What GET /checkpoint
+-- serves, with the witnesses' cosignature lines appended.
+CREATE TABLE checkpoint_notes (
+  tree_size   bigint PRIMARY KEY REFERENCES checkpoints (tree_size),
+  origin      text NOT NULL CHECK (length(origin) BETWEEN 1 AND 255),
+  note        text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- A witness's cosignature (c2sp.org/tlog-cosignature, cosignature/v1: 8-byte timestamp and an
+-- Ed25519 signature) of a checkpoint note, verified with the witness's vkey before it is stored.
+-- One per witness and size (a repeat is ignored). Per witness, the largest size is the one it
+-- cosigned last: the next submission's consistency proof starts there.
+CREATE TABLE checkpoint_cosignatures (
+  tree_size     bigint NOT NULL REFERENCES checkpoint_notes (tree_size),
+  witness_vkey  text NOT NULL,
+  signature     bytea NOT NULL CHECK (length(signature) = 72),
+  -- The time the witness put in its cosignature (the signed timestamp).
+  cosigned_at   timestamptz NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT checkpoint_cosignatures_pkey PRIMARY KEY (tree_size, witness_vkey)
+);
+CREATE INDEX checkpoint_cosignatures_by_witness ON checkpoint_cosignatures (witness_vkey, tree_size);
+
 -- Append-only, by trigger (as journal_append_only, in words that do not say "journal").
 CREATE FUNCTION transparency_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -41,11 +69,19 @@ CREATE TRIGGER checkpoints_no_update_delete BEFORE UPDATE OR DELETE ON checkpoin
   FOR EACH ROW EXECUTE FUNCTION transparency_append_only();
 CREATE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
   FOR EACH STATEMENT EXECUTE FUNCTION transparency_append_only();
+CREATE TRIGGER checkpoint_notes_no_update_delete BEFORE UPDATE OR DELETE ON checkpoint_notes
+  FOR EACH ROW EXECUTE FUNCTION transparency_append_only();
+CREATE TRIGGER checkpoint_notes_no_truncate BEFORE TRUNCATE ON checkpoint_notes
+  FOR EACH STATEMENT EXECUTE FUNCTION transparency_append_only();
+CREATE TRIGGER checkpoint_cosignatures_no_update_delete BEFORE UPDATE OR DELETE ON checkpoint_cosignatures
+  FOR EACH ROW EXECUTE FUNCTION transparency_append_only();
+CREATE TRIGGER checkpoint_cosignatures_no_truncate BEFORE TRUNCATE ON checkpoint_cosignatures
+  FOR EACH STATEMENT EXECUTE FUNCTION transparency_append_only();
 
 -- Append-only, by privilege: the app role reads and appends, never updates (00-roles.sql).
 DO $$
 BEGIN
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'aid_escrow_app') THEN
-    REVOKE UPDATE ON merkle_nodes, checkpoints FROM aid_escrow_app;
+    REVOKE UPDATE ON merkle_nodes, checkpoints, checkpoint_notes, checkpoint_cosignatures FROM aid_escrow_app;
   END IF;
 END $$;

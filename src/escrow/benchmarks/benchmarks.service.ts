@@ -3,6 +3,7 @@ import { Principal } from '../../auth/principal';
 import { Forbidden, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { Database } from '../../database/database';
 import { LedgerService } from '../../ledger/ledger.service';
+import { StatementsService } from '../../statements/statements.service';
 import { TranchesRepository } from '../tranches/tranches.repository';
 import { BenchmarkView, BenchmarkViews } from './benchmark-views';
 import { BenchmarksRepository } from './benchmarks.repository';
@@ -19,6 +20,7 @@ export class BenchmarksService {
     private readonly views: BenchmarkViews,
     private readonly tranches: TranchesRepository,
     private readonly ledger: LedgerService,
+    private readonly statements: StatementsService,
   ) {}
 
   /** Conditions are fixed before a release is asked for: only while the tranche is allocated. */
@@ -45,6 +47,8 @@ export class BenchmarksService {
    */
   async signoff(benchmarkId: string, dto: CreateSignoffDto, monitor: Principal): Promise<BenchmarkView> {
     const benchmark = await this.get(benchmarkId);
+    // Once the monitor registered a signing key, the decision is its signed statement.
+    const signed = await this.statements.verifyStatement(monitor, 'benchmark.signoff', benchmarkId, dto);
     const tranche = await this.tranches.lock(this.db.writer, benchmark.trancheId, 'share');
     if (tranche.status === 'released' || tranche.status === 'cancelled' || tranche.status === 'expired') {
       throw new InvalidState(`the tranche is ${tranche.status}; its benchmarks are closed`);
@@ -69,7 +73,7 @@ export class BenchmarksService {
       actorPrincipalId: monitor.id,
       escrowAccountId: tranche.escrow_account_id,
       refs: { trancheId: tranche.id, benchmarkId, monitorOrganizationId: monitor.organizationId },
-      details: { decision: dto.decision, evidence: dto.evidence ?? null, comment: dto.comment ?? null },
+      details: { decision: dto.decision, evidence: dto.evidence ?? null, comment: dto.comment ?? null, ...signed },
     });
     return this.get(benchmarkId);
   }

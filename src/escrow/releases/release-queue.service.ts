@@ -37,7 +37,7 @@ export class ReleaseQueueService {
       const mine = (view: ReleaseRequestView) => view.eligibleApprovers.some((a) => a.principalId === caller.id);
       for (;;) {
         const want = limit - items.length;
-        const rows = await this.releases.list(manager, {
+        const rows = await this.releases.page(manager, {
           status: forMe ? 'pending' : query.status,
           escrowAccountId: query.escrowAccountId,
           trancheId: query.trancheId,

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
 import { Roles } from '../../auth/roles.decorator';
-import { EmptyBody } from '../../common/validation/empty-body.pipe';
 import { ReasonDto } from '../../common/validation/reason.dto';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { Command } from '../../common/http/command.decorator';
+import { ApproveReleaseDto } from './dto/approve-release.dto';
 import { CreateReleaseRequestDto } from './dto/create-release-request.dto';
 import { ListReleaseRequestsQuery } from './dto/list-release-requests.query';
 import { ReleaseQueueService } from './release-queue.service';
@@ -45,8 +45,8 @@ export class ReleasesController {
   @Command()
   @HttpCode(200)
   @Roles('admin')
-  approve(@UuidParam() id: string, @EmptyBody() _: unknown, @CurrentPrincipal() admin: Principal) {
-    return this.releases.approve(id, admin);
+  approve(@UuidParam() id: string, @Body() dto: ApproveReleaseDto, @CurrentPrincipal() admin: Principal) {
+    return this.releases.approve(id, dto ?? {}, admin);
   }
 
   @Post('release-requests/:id/reject')

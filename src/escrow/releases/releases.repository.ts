@@ -68,6 +68,16 @@ export class ReleasesRepository {
     return row;
   }
 
+  /** Requests by status and/or tranche, newest first (the console's queues and histories). */
+  async newest(db: EntityManager, filter: { status?: ReleaseStatus; trancheIds?: readonly string[]; limit?: number }): Promise<ReleaseRequestRow[]> {
+    return db.query(
+      `SELECT ${COLUMNS} FROM ${FROM}
+        WHERE ($1::text IS NULL OR r.status = $1) AND ($2::uuid[] IS NULL OR r.tranche_id = ANY ($2))
+        ORDER BY r.created_at DESC, r.id LIMIT $3`,
+      [filter.status ?? null, filter.trancheIds ?? null, filter.limit ?? 500],
+    );
+  }
+
   async lock(db: EntityManager, id: string): Promise<ReleaseRequestRow> {
     const [row] = await db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1 FOR UPDATE OF r`, [id]);
     if (!row) throw new NotFound('release request', id);
@@ -94,7 +104,8 @@ export class ReleasesRepository {
     return row;
   }
 
-  async list(db: EntityManager, filter: ReleaseListFilter): Promise<ReleaseRequestRow[]> {
+  /** A page of requests, oldest first (GET /v1/release-requests and its approval queue). */
+  async page(db: EntityManager, filter: ReleaseListFilter): Promise<ReleaseRequestRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;

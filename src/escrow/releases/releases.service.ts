@@ -8,6 +8,7 @@ import { Database } from '../../database/database';
 import { LedgerAccounts } from '../../ledger/ledger-accounts';
 import { transfer } from '../../ledger/ledger-event';
 import { LedgerService } from '../../ledger/ledger.service';
+import { StatementsService } from '../../statements/statements.service';
 import { EscrowAccountRow } from '../accounts/account.types';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { DonorTotalsRepository } from '../accounts/donor-totals.repository';
@@ -16,11 +17,12 @@ import { EscrowRuleViolation } from '../escrow-errors';
 import { TrancheRow } from '../tranches/tranche.types';
 import { TranchesRepository } from '../tranches/tranches.repository';
 import { ApproverStanding, repeatedApproval, tallyApprovals } from './approval-count';
+import { ApproveReleaseDto } from './dto/approve-release.dto';
 import { CreateReleaseRequestDto } from './dto/create-release-request.dto';
 import { ReleaseApprovalsRepository } from './release-approvals.repository';
 import { ReleaseRules } from './release-rules';
 import { approvalRuleOf, givenApproval, ReleaseRequestView, ReleaseViews, toReleaseRequestView } from './release-view';
-import { ReleasesRepository } from './releases.repository';
+import { ReleasesRepository, ReleaseStatus } from './releases.repository';
 
 /**
  * Maker and checkers. An admin requests an instalment of a tranche; as many other admins as the
@@ -42,6 +44,7 @@ export class ReleasesService {
     private readonly rules: ReleaseRules,
     private readonly ledger: LedgerService,
     private readonly identities: AuthService,
+    private readonly statements: StatementsService,
   ) {}
 
   /**
@@ -86,9 +89,11 @@ export class ReleasesService {
    * journal transaction; the last one needed (`release_approved`) moves the instalment to the
    * recipient, the others (`release_approval`) are counted.
    */
-  async approve(requestId: string, admin: Principal): Promise<ReleaseRequestView> {
+  async approve(requestId: string, dto: ApproveReleaseDto, admin: Principal): Promise<ReleaseRequestView> {
     const unlocked = await this.releases.findOrFail(this.db.writer, requestId);
     if (unlocked.requested_by === admin.id) throw new FourEyesViolation('the release must be approved by an admin other than the requester');
+    // Once the admin registered a signing key, the approval is its signed statement (API.md, "Signed statements").
+    const signed = await this.statements.verifyStatement(admin, 'release.approve', requestId, dto);
     const account = await this.escrowAccounts.lock(this.db.writer, unlocked.escrow_account_id, 'share');
     const tranche = await this.tranches.lock(this.db.writer, unlocked.tranche_id, 'update');
     const request = await this.releases.lock(this.db.writer, requestId);
@@ -117,7 +122,7 @@ export class ReleasesService {
         actorPrincipalId: admin.id,
         escrowAccountId: account.id,
         refs,
-        details: { approvalsCounted: after.counting.length, requiredApprovals: rule.requiredApprovals, distinctOrganizations: rule.distinctOrganizations },
+        details: { approvalsCounted: after.counting.length, requiredApprovals: rule.requiredApprovals, distinctOrganizations: rule.distinctOrganizations, ...signed },
       });
       const approval = await this.approvals.insert(this.db.writer, { ...this.approvalOf(requestId, admin), journal_transaction_id: posted.id });
       return toReleaseRequestView(request, { approvals: [...approvals, approval], standings, admins: await this.views.adminsFor(this.db.writer, [request]) });
@@ -129,7 +134,10 @@ export class ReleasesService {
       escrowAccountId: account.id,
       refs: { ...refs, recipientOrganizationId: tranche.recipient_organization_id },
       // A whole-tranche release under the default tier keeps the journal body it always had.
-      details: amount.equals(Money.of(tranche.amount, tranche.currency)) && rule.requiredApprovals === 1 ? {} : { amount: amount.toString(), approvalsCounted: after.counting.length },
+      details: {
+        ...(amount.equals(Money.of(tranche.amount, tranche.currency)) && rule.requiredApprovals === 1 ? {} : { amount: amount.toString(), approvalsCounted: after.counting.length }),
+        ...signed,
+      },
       postings: transfer(
         LedgerAccounts.tranche(account.id, tranche.id, tranche.currency),
         LedgerAccounts.recipient(tranche.recipient_organization_id, tranche.currency),
@@ -168,6 +176,11 @@ export class ReleasesService {
 
   private approvalOf(requestId: string, admin: Principal) {
     return { release_request_id: requestId, principal_id: admin.id, organization_id: admin.organizationId };
+  }
+
+  /** Release requests by status and/or tranche, newest first (the console's queues and histories). */
+  async list(filter: { status?: ReleaseStatus; trancheIds?: readonly string[]; limit?: number } = {}): Promise<ReleaseRequestView[]> {
+    return this.views.of(this.db.reader, await this.releases.newest(this.db.reader, filter));
   }
 
   private async lockTranche(trancheId: string): Promise<{ account: EscrowAccountRow; tranche: TrancheRow }> {

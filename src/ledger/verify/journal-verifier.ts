@@ -16,15 +16,20 @@ import { checkAccountBalances, readAccounts, walkTransactions } from './transact
  *  7. each entry's balance_after is the account's running balance: the sum of its entries so far;
  *  8. no account but an external one (money from outside) ever goes below zero;
  *  9. the entries sum to zero in each currency;
- * 10. no entry belongs to a transaction that is not stored.
+ * 10. its signed statement, if it carries one or must (statement-rules.ts): a principal registers
+ *     one signing key, once, itself; after that, each transaction of a signed kind by it carries
+ *     a statement, and every statement verifies with the key its actor registered before it,
+ *     names the transaction's action and target, says what its details say, and was signed
+ *     within 5 minutes of the transaction's time;
+ * 11. no entry belongs to a transaction that is not stored.
  * The chain, in the sealer's order (xid, seq) (chain-rules.ts):
- * 11. it holds exactly the transactions in that order up to its head, with no gap, at indexes
+ * 12. it holds exactly the transactions in that order up to its head, with no gap, at indexes
  *     0, 1, 2…, each link carrying its transaction's xid;
- * 12. each prev_hash is the hash before (32 zero bytes for the first), and each hash is
+ * 13. each prev_hash is the hash before (32 zero bytes for the first), and each hash is
  *     SHA-256(prev_hash ‖ content_hash);
- * 13. no chain row names a transaction that is not stored.
+ * 14. no chain row names a transaction that is not stored.
  * The accounts (transaction-rules.ts), when every transaction is sound:
- * 14. each stored balance is the sum of the account's entries, in the account's currency.
+ * 15. each stored balance is the sum of the account's entries, in the account's currency.
  *
  * The answer names the problem with the lowest seq (the journal is sound before it); at the same
  * seq a transaction's own problem before the chain's, the chain's before an account's. A problem

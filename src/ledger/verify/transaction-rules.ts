@@ -3,6 +3,7 @@ import { parseStoredBody, storedPosting } from '../stored-body';
 import { BatchReader } from './batch-reader';
 import { equal, ExactDecimal, exactText, parseExact, plus, ZERO } from './exact-decimal';
 import { AccountRow, EntryRow, isHexOf, Problem, TransactionRow } from './journal-rows';
+import { StatementRules } from './statement-rules';
 
 /**
  * The rules on transactions, their entries and the accounts (listed in journal-verifier.ts).
@@ -45,6 +46,7 @@ export async function walkTransactions(
   const entries = BatchReader.of(entryRows);
   const own: EntryRow[] = [];
   const sums = new Map<string, ExactDecimal>();
+  const statements = new StatementRules();
   let count = 0;
   let problem: Problem | undefined;
   try {
@@ -62,7 +64,7 @@ export async function walkTransactions(
             own.push(entry);
             entries.take();
           }
-          const issue = checkTransaction(transaction, own, accounts, sums);
+          const issue = checkTransaction(transaction, own, accounts, sums, statements);
           if (issue) problem = { seq: Number(seq), problem: issue };
         }
         if (problem) await entries.close(); // nothing more to read from them
@@ -81,7 +83,13 @@ function orphanEntries(seq: string): Problem {
 }
 
 /** One transaction's rules, in the order they are named; the problem, or undefined when sound. */
-function checkTransaction(transaction: TransactionRow, entries: EntryRow[], accounts: Map<string, Account>, sums: Map<string, ExactDecimal>): string | undefined {
+function checkTransaction(
+  transaction: TransactionRow,
+  entries: EntryRow[],
+  accounts: Map<string, Account>,
+  sums: Map<string, ExactDecimal>,
+  statements: StatementRules,
+): string | undefined {
   const [seq, id, kind, actor, escrow, occurredAt, text, contentHash] = transaction;
   if (!isHexOf(contentHash, hash('sha256', text, 'hex'))) return 'content hash does not match the stored body';
   const body = parseStoredBody(text);
@@ -134,7 +142,7 @@ function checkTransaction(transaction: TransactionRow, entries: EntryRow[], acco
   for (const [currency, sum] of sums) {
     if (sum.units !== 0n) return `entries do not sum to zero in ${currency}`;
   }
-  return undefined;
+  return statements.check(kind, actor, body);
 }
 
 /**

@@ -9,6 +9,7 @@ import { EscrowReadModel } from '../../escrow/escrow-read-model';
 import type { TrancheCategory, TrancheStatus } from '../../escrow/tranches/tranche.types';
 import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
 import type { SignedTreeHead } from '../../attestation/checkpoints/signed-tree-head';
+import type { WitnessStatus } from '../../attestation/witnessing/witnessed-checkpoints';
 import type { Watermark } from '../public-snapshot/public-snapshot.service';
 
 export interface DashboardTranche {
@@ -36,6 +37,8 @@ export interface DashboardView {
   generatedAt: string;
   ledger: { transactions: number; sealed: number; headHash: string | null };
   latestCheckpoint: SignedTreeHead | null;
+  /** How many of the log's witnesses cosigned the latest checkpoint (attestation's WitnessStatus). */
+  witnesses: WitnessStatus;
   escrowAccounts: DashboardAccount[];
 }
 
@@ -62,6 +65,7 @@ export class DashboardService {
       generatedAt: new Date().toISOString(),
       ledger: { transactions: at.sealed + at.unsealed, sealed: at.sealed, headHash: at.headHash },
       latestCheckpoint: latestCheckpoint ?? null,
+      witnesses: await this.checkpoints.witnessStatus(db),
       escrowAccounts: accounts.map((account) => ({
         id: account.id,
         name: account.name,

@@ -50,7 +50,9 @@ export class PublicSnapshotService {
   async watermark(db: EntityManager = this.database.reader): Promise<Watermark> {
     const { sealed, unsealed, headHash } = await this.journal.position(db);
     const checkpointSize = await this.checkpoints.latestSize(db);
-    return { key: `${sealed}.${unsealed}.${checkpointSize}`, sealed, unsealed, headHash, checkpointSize };
+    // Witnesses cosign after the checkpoint is signed: the dashboard shows how many did.
+    const cosignatures = await this.checkpoints.latestCosignatureCount(db);
+    return { key: `${sealed}.${unsealed}.${checkpointSize}.${cosignatures}`, sealed, unsealed, headHash, checkpointSize };
   }
 
   /** The weak ETag of a document at a watermark (weak: `generatedAt` may differ between instances). */

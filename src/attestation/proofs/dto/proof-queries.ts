@@ -20,3 +20,9 @@ export class ConsistencyProofQuery {
   @QueryInteger(1)
   to: number;
 }
+
+export class ReceiptQuery {
+  @ApiProperty({ description: 'Chain position of the transaction (0-based)', minimum: 0 })
+  @QueryInteger(0)
+  chainIndex: number;
+}

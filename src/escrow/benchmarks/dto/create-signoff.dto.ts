@@ -18,4 +18,16 @@ export class CreateSignoffDto {
   @IsString()
   @Length(0, 4000)
   comment?: string;
+
+  @ApiPropertyOptional({ description: 'When signed (ISO 8601, within 5 minutes of the server clock): required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  signedAt?: string;
+
+  @ApiPropertyOptional({ description: 'Base64 Ed25519 signature of the statement (API.md, "Signed statements"); required once the monitor registered a signing key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  signature?: string;
 }
