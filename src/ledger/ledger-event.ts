@@ -10,7 +10,15 @@ export const JOURNAL_KINDS = [
   'benchmark_signoff',
   'release_requested',
   'release_rejected',
+  /** A release approval that is not yet the last one its request needs: counted, no money moves. */
+  'release_approval',
+  /** The last approval a release request needed: the instalment moves to the recipient. */
   'release_approved',
+  /** A tranche's deadline passed: its remainder went back to the donor's unallocated funds. */
+  'tranche_expired',
+  'approval_policy_proposed',
+  'approval_policy_approved',
+  'approval_policy_rejected',
   'escrow_opened',
   'escrow_suspended',
   'escrow_resumed',
@@ -40,14 +48,17 @@ export interface Posting {
   amount: Money;
 }
 
+/** What a journal body may hold: JSON, canonicalized (RFC 8785) when posted. Money stays a decimal string. */
+export type JournalValue = string | number | boolean | null | readonly JournalValue[] | { readonly [key: string]: JournalValue };
+
 export interface LedgerEvent {
   kind: JournalKind;
   actorPrincipalId: string | null;
   escrowAccountId?: string;
   /** Ids of the records the event concerns (trancheId, benchmarkId, releaseRequestId…). */
   refs?: Record<string, string>;
-  /** What else an auditor needs to read the event: reasons, decisions, evidence (strings or numbers). */
-  details?: Record<string, string | number | null>;
+  /** What else an auditor needs to read the event: reasons, decisions, evidence, an approval policy's tiers. */
+  details?: Record<string, JournalValue>;
   postings?: Posting[];
 }
 

@@ -47,6 +47,9 @@ export interface StatementDetails {
  */
 export const SIGNED_KINDS: Readonly<Record<string, { action: StatementAction; target: string; fields: readonly string[] }>> = {
   benchmark_signoff: { action: 'benchmark.signoff', target: 'benchmarkId', fields: ['decision', 'evidence', 'comment'] },
+  // Each release approval is its own journal transaction: a counted one, or the last one, which moves the money.
+  release_approval: { action: 'release.approve', target: 'releaseRequestId', fields: [] },
+  release_approved: { action: 'release.approve', target: 'releaseRequestId', fields: [] },
 };
 
 /** The canonical JSON a statement signs: {action, targetId, …body}, the body's `signature` left out. */

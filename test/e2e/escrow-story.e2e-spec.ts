@@ -36,7 +36,7 @@ describe('the escrow story', () => {
       name: 'Northern Province 2027',
       currency: 'USD',
       status: 'active',
-      balances: { deposited: '0.00', allocated: '0.00', released: '0.00', refunded: '0.00', unallocated: '0.00' },
+      balances: { deposited: '0.00', allocated: '0.00', released: '0.00', refunded: '0.00', repaid: '0.00', unallocated: '0.00' },
       donors: [],
     });
   });
@@ -59,7 +59,7 @@ describe('the escrow story', () => {
     await deposit(t, cast.donorB, escrowId, '250000');
 
     const view = await account();
-    expect(view.balances).toEqual({ deposited: '1250000.50', allocated: '0.00', released: '0.00', refunded: '0.00', unallocated: '1250000.50' });
+    expect(view.balances).toEqual({ deposited: '1250000.50', allocated: '0.00', released: '0.00', refunded: '0.00', repaid: '0.00', unallocated: '1250000.50' });
     const donorA = view.donors.find((d: { organizationId: string }) => d.organizationId === cast.donorA.organizationId);
     expect(donorA).toMatchObject({ deposited: '1000000.50', unallocated: '1000000.50' });
     expect(await ledgerBalance(`escrow:${escrowId}:unallocated:${cast.donorA.organizationId}`)).toBe('1000000.50');
@@ -178,6 +178,7 @@ describe('the escrow story', () => {
       allocated: '400000.25',
       released: '400000.00',
       refunded: '0.00',
+      repaid: '0.00',
       unallocated: '450000.25',
     });
     await t.http().post(`/v1/release-requests/${requested.body.id}/approve`).set(cast.checker.auth).send({}).expect(409);
@@ -205,7 +206,7 @@ describe('the escrow story', () => {
 
     const closed = await t.http().post(`/v1/escrow-accounts/${escrowId}/close`).set(cast.admin.auth).send({ reason: 'programme ended' }).expect(200);
     expect(closed.body.status).toBe('closed');
-    expect(closed.body.balances).toEqual({ deposited: '1250000.50', allocated: '0.00', released: '400000.00', refunded: '850000.50', unallocated: '0.00' });
+    expect(closed.body.balances).toEqual({ deposited: '1250000.50', allocated: '0.00', released: '400000.00', refunded: '850000.50', repaid: '0.00', unallocated: '0.00' });
     expect(await ledgerBalance(`donor:${cast.donorB.organizationId}:USD`)).toBe('0.00');
     expect(await ledgerBalance(`donor:${cast.donorA.organizationId}:USD`)).toBe('-400000.00');
 

@@ -28,15 +28,15 @@ describe('public dashboard JSON (GET /v1/public/dashboard)', () => {
     const northern = account(body, story.accounts.northern);
     expect(northern).toMatchObject({ name: 'Northern reconstruction', currency: 'USD', country: 'UA', status: 'active' });
     // allocated: 20,000 pending release + 60,000 + 250,000.25 + 50,000; released 400,000; the cancelled 100,000 went back.
-    expect(northern.balances).toEqual({ deposited: '1550000.50', allocated: '380000.25', released: '400000.00', refunded: '0.00', unallocated: '770000.25' });
+    expect(northern.balances).toEqual({ deposited: '1550000.50', allocated: '380000.25', released: '400000.00', refunded: '0.00', repaid: '0.00', unallocated: '770000.25' });
     expect(account(body, story.accounts.eastern)).toMatchObject({
       status: 'suspended',
-      balances: { deposited: '80000.00', allocated: '30000.00', released: '0.00', refunded: '0.00', unallocated: '50000.00' },
+      balances: { deposited: '80000.00', allocated: '30000.00', released: '0.00', refunded: '0.00', repaid: '0.00', unallocated: '50000.00' },
     });
     expect(account(body, story.accounts.pilot)).toMatchObject({
       status: 'closed',
       currency: 'JPY',
-      balances: { deposited: '500000', allocated: '0', released: '200000', refunded: '300000', unallocated: '0' },
+      balances: { deposited: '500000', allocated: '0', released: '200000', refunded: '300000', repaid: '0', unallocated: '0' },
     });
   });
 

@@ -243,6 +243,7 @@ describe('workflow races', () => {
         allocated: '0.00',
         released: '0.00',
         refunded: accepted.toFixed(2),
+        repaid: '0.00',
         unallocated: '0.00',
       });
     }

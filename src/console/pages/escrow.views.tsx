@@ -30,7 +30,7 @@ export function Figures(props: { context: PageContext; balances: EscrowBalances;
   );
 }
 
-const ZERO: EscrowBalances = { deposited: '0', allocated: '0', released: '0', refunded: '0', unallocated: '0' };
+const ZERO: EscrowBalances = { deposited: '0', allocated: '0', released: '0', refunded: '0', repaid: '0', unallocated: '0' };
 
 /** The donor organization's own figures in an account (zero where it has none yet). */
 export function donorFigures(account: EscrowAccountView, organizationId: string): EscrowBalances {
