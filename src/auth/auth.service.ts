@@ -7,13 +7,15 @@ import { ApiKeyCache } from './api-key-cache';
 import { hashApiKey } from './api-key';
 import { Unauthenticated } from './identity-errors';
 import { Organization, OrganizationsRepository, ReportedOrganization } from './organizations.repository';
-import { Principal } from './principal';
-import { PrincipalRecord, PrincipalsRepository, Standing } from './principals.repository';
+import { Principal, Role } from './principal';
+import { ActiveMember, PrincipalRecord, PrincipalsRepository, Standing } from './principals.repository';
 
 /**
  * Who is calling, and where people stand: what other modules ask of identities. Changes to
  * identities go through GovernanceService.
  */
+export type { ActiveMember };
+
 @Injectable()
 export class AuthService {
   private readonly cache: ApiKeyCache;
@@ -90,6 +92,11 @@ export class AuthService {
   /** Organization names with their IATI identifier and type where given, for the IATI export. */
   async reportedOrganizations(db: EntityManager, ids: readonly string[]): Promise<Map<string, ReportedOrganization>> {
     return this.organizations.reported(db, ids);
+  }
+
+  /** The active principals of a role (e.g. the admins who could approve a release), oldest first. */
+  async activeMembers(db: EntityManager, role: Role): Promise<ActiveMember[]> {
+    return this.principals.activeByRole(db, role);
   }
 
   /** Where these principals stand now (active, organization and its type), for controls that count people. */

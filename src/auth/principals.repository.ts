@@ -23,6 +23,14 @@ export interface Standing {
   organizationType: OrganizationType;
 }
 
+/** An active principal as controls list them: who, and of which organization. */
+export interface ActiveMember {
+  id: string;
+  name: string;
+  organizationId: string;
+  organizationType: OrganizationType;
+}
+
 const RECORD = `p.id, p.name, p.role, p.organization_id AS "organizationId", o.type AS "organizationType", p.email, p.status,
                 p.requested_by AS "requestedBy", p.approved_by AS "approvedBy", p.created_at AS "createdAt", p.revoked_at AS "revokedAt"`;
 const FROM = `principals p JOIN organizations o ON o.id = p.organization_id`;
@@ -129,6 +137,15 @@ export class PrincipalsRepository {
   async isActiveLocked(db: EntityManager, id: string): Promise<boolean> {
     const [row] = await db.query(`SELECT status = 'active' AS active FROM principals WHERE id = $1 FOR SHARE`, [id]);
     return row?.active === true;
+  }
+
+  /** Active principals of one role, with their organization (who could take a control now). */
+  async activeByRole(db: EntityManager, role: Role): Promise<ActiveMember[]> {
+    return db.query(
+      `SELECT p.id, p.name, p.organization_id AS "organizationId", o.type AS "organizationType"
+         FROM ${FROM} WHERE p.role = $1 AND p.status = 'active' ORDER BY p.created_at, p.id`,
+      [role],
+    );
   }
 
   async standings(db: EntityManager, ids: readonly string[]): Promise<Map<string, Standing>> {

@@ -59,6 +59,13 @@ export class AppConfig {
   SEALER_INTERVAL_MS = 200;
 
   /**
+   * How often the deadline sweeper looks for tranches past their releaseBy and returns their
+   * remainder to the donor (API.md: within a minute). 0: no sweeping on this instance.
+   */
+  @EnvInteger(0)
+  DEADLINE_SWEEP_INTERVAL_MS = 10_000;
+
+  /**
    * How long an API key stays cached in process, counted from the lookup's read. At most one
    * second: a revocation on another instance must hold here within that (API.md, "Governance").
    */

@@ -4,6 +4,7 @@ import { groupBy } from '../common/group-by';
 import { toEscrowAccountView } from './accounts/account-view';
 import { EscrowAccountView } from './accounts/account.types';
 import { AccountsRepository } from './accounts/accounts.repository';
+import { DonorTotalsRepository } from './accounts/donor-totals.repository';
 import { BenchmarkView, BenchmarkViews } from './benchmarks/benchmark-views';
 import { TrancheCategory, TrancheRow, TrancheStatus } from './tranches/tranche.types';
 
@@ -27,8 +28,15 @@ export interface ReportedTranche {
   amount: string;
   currency: string;
   status: TrancheStatus;
+  /** Paid out so far, in instalments (each in `releases`). */
+  releasedAmount: string;
+  /** Given back to the donor by a cancellation or an expiry. */
+  returnedAmount: string;
   createdAt: Date;
+  /** When the last instalment was approved. */
   releasedAt: Date | null;
+  /** Each approved instalment, oldest first. */
+  releases: { releaseRequestId: string; amount: string; at: Date }[];
   benchmarks: BenchmarkView[];
 }
 
@@ -48,20 +56,28 @@ export interface EscrowReport {
 export class EscrowReadModel {
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly totals: DonorTotalsRepository,
     private readonly benchmarks: BenchmarkViews,
   ) {}
 
   async report(db: EntityManager): Promise<EscrowReport> {
     const accounts = await this.accounts.findAll(db);
     const ids = accounts.map((a) => a.id);
-    const donorTotals = groupBy(await this.accounts.donorTotals(db, ids), (r) => r.escrow_account_id);
+    const donorTotals = groupBy(await this.totals.forAccounts(db, ids), (r) => r.escrow_account_id);
     const tranches: TrancheReportRow[] = await db.query(
       `SELECT t.id, t.escrow_account_id, t.donor_organization_id, t.recipient_organization_id, t.category, t.phase,
               t.amount::text AS amount, t.currency, t.status, t.description, t.created_at,
-              (SELECT max(q.decided_at) FROM release_requests q WHERE q.tranche_id = t.id AND q.status = 'approved') AS released_at
+              t.released_amount::text AS released_amount, t.returned_amount::text AS returned_amount
          FROM tranches t WHERE t.escrow_account_id = ANY ($1) ORDER BY t.phase, t.created_at, t.id`,
       [ids],
     );
+    const releases: { tranche_id: string; id: string; amount: string; decided_at: Date }[] = await db.query(
+      `SELECT q.tranche_id, q.id, q.amount::text AS amount, q.decided_at
+         FROM release_requests q JOIN tranches t ON t.id = q.tranche_id
+        WHERE t.escrow_account_id = ANY ($1) AND q.status = 'approved' ORDER BY q.decided_at, q.id`,
+      [ids],
+    );
+    const releasesOf = groupBy(releases, (r) => r.tranche_id);
     const benchmarksOf = groupBy(await this.benchmarks.forTranches(db, tranches.map((t) => t.id)), (b) => b.trancheId);
     const movements = (table: 'deposits' | 'refunds') =>
       db.query(
@@ -81,8 +97,11 @@ export class EscrowReadModel {
         amount: t.amount,
         currency: t.currency,
         status: t.status,
+        releasedAmount: t.released_amount,
+        returnedAmount: t.returned_amount,
         createdAt: t.created_at,
-        releasedAt: t.released_at,
+        releasedAt: releasesOf.get(t.id)?.at(-1)?.decided_at ?? null,
+        releases: (releasesOf.get(t.id) ?? []).map((r) => ({ releaseRequestId: r.id, amount: r.amount, at: r.decided_at })),
         benchmarks: benchmarksOf.get(t.id) ?? [],
       })),
       deposits: await movements('deposits'),
@@ -91,8 +110,7 @@ export class EscrowReadModel {
   }
 }
 
-/** A tranche's row with what reports add: when it was made, and when its release was approved. */
+/** A tranche's row with what reports add: when it was made. */
 interface TrancheReportRow extends TrancheRow {
   created_at: Date;
-  released_at: Date | null;
 }

@@ -7,10 +7,15 @@ import { StatementsModule } from '../statements/statements.module';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
+import { DonorTotalsRepository } from './accounts/donor-totals.repository';
+import { ApprovalPolicyController } from './approval-policy/approval-policy.controller';
+import { ApprovalPolicyRepository } from './approval-policy/approval-policy.repository';
+import { ApprovalPolicyService } from './approval-policy/approval-policy.service';
 import { BenchmarkViews } from './benchmarks/benchmark-views';
 import { BenchmarksController } from './benchmarks/benchmarks.controller';
 import { BenchmarksRepository } from './benchmarks/benchmarks.repository';
 import { BenchmarksService } from './benchmarks/benchmarks.service';
+import { DeadlineSweeperService } from './deadlines/deadline-sweeper.service';
 import { EscrowReadModel } from './escrow-read-model';
 import { EscrowScopeReader } from './holds/escrow-scope-reader';
 import { HoldChecks } from './holds/hold-checks';
@@ -18,7 +23,10 @@ import { HoldsRepository } from './holds/holds.repository';
 import { RecoveryLedgerService } from './holds/recovery-ledger.service';
 import { ReleaseHoldsService } from './holds/release-holds.service';
 import { RepaymentsRepository } from './holds/repayments.repository';
+import { ReleaseApprovalsRepository } from './releases/release-approvals.repository';
+import { ReleaseQueueService } from './releases/release-queue.service';
 import { ReleaseRules } from './releases/release-rules';
+import { ReleaseViews } from './releases/release-view';
 import { ReleasesController } from './releases/releases.controller';
 import { ReleasesRepository } from './releases/releases.repository';
 import { ReleasesService } from './releases/releases.service';
@@ -27,16 +35,18 @@ import { TranchesRepository } from './tranches/tranches.repository';
 import { TranchesService } from './tranches/tranches.service';
 
 /**
- * The escrow domain: accounts and deposits, tranches, benchmarks and sign-offs, releases. One
+ * The escrow domain: accounts and deposits, tranches, benchmarks and sign-offs, releases and
+ * their approval policy, deadlines. One
  * module because its rules cross those records at every step (a release re-checks the account,
  * the tranche, its benchmarks and the phase order under one set of locks); its repositories
  * stay inside, and other modules see only the services it exports.
  */
 @Module({
   imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule, StatementsModule],
-  controllers: [AccountsController, TranchesController, BenchmarksController, ReleasesController],
+  controllers: [AccountsController, TranchesController, BenchmarksController, ReleasesController, ApprovalPolicyController],
   providers: [
     AccountsRepository,
+    DonorTotalsRepository,
     AccountsService,
     TranchesRepository,
     TranchesService,
@@ -44,8 +54,14 @@ import { TranchesService } from './tranches/tranches.service';
     BenchmarkViews,
     BenchmarksService,
     ReleasesRepository,
+    ReleaseApprovalsRepository,
+    ReleaseViews,
     ReleaseRules,
     ReleasesService,
+    ReleaseQueueService,
+    ApprovalPolicyRepository,
+    ApprovalPolicyService,
+    DeadlineSweeperService,
     EscrowReadModel,
     // What oversight asks of escrow (holds, snap-back, recovery): src/escrow/holds.
     HoldsRepository,
@@ -55,6 +71,18 @@ import { TranchesService } from './tranches/tranches.service';
     RepaymentsRepository,
     RecoveryLedgerService,
   ],
-  exports: [AccountsService, TranchesService, BenchmarksService, ReleasesService, EscrowReadModel, ReleaseHoldsService, EscrowScopeReader, RecoveryLedgerService],
+  exports: [
+    AccountsService,
+    TranchesService,
+    BenchmarksService,
+    ReleasesService,
+    ReleaseQueueService,
+    ApprovalPolicyService,
+    EscrowReadModel,
+    // What oversight asks of escrow: src/escrow/holds.
+    ReleaseHoldsService,
+    EscrowScopeReader,
+    RecoveryLedgerService,
+  ],
 })
 export class EscrowModule {}

@@ -10,7 +10,15 @@ export const JOURNAL_KINDS = [
   'benchmark_signoff',
   'release_requested',
   'release_rejected',
+  /** A release approval that is not yet the last one its request needs: counted, no money moves. */
+  'release_approval',
+  /** The last approval a release request needed: the instalment moves to the recipient. */
   'release_approved',
+  /** A tranche's deadline passed: its remainder went back to the donor's unallocated funds. */
+  'tranche_expired',
+  'approval_policy_proposed',
+  'approval_policy_approved',
+  'approval_policy_rejected',
   'escrow_opened',
   'escrow_suspended',
   'escrow_resumed',
@@ -52,14 +60,14 @@ export const JOURNAL_KINDS = [
 ] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 
-/** A value in an event's details: JSON without floating-point surprises (amounts stay strings). */
-export type DetailValue = string | number | boolean | null | readonly DetailValue[] | { readonly [key: string]: DetailValue };
-
 export interface Posting {
   account: LedgerAccountRef;
   /** Signed: positive adds to the account's balance, negative takes from it. */
   amount: Money;
 }
+
+/** What a journal body may hold: JSON, canonicalized (RFC 8785) when posted. Money stays a decimal string. */
+export type JournalValue = string | number | boolean | null | readonly JournalValue[] | { readonly [key: string]: JournalValue };
 
 export interface LedgerEvent {
   kind: JournalKind;
@@ -67,8 +75,8 @@ export interface LedgerEvent {
   escrowAccountId?: string;
   /** Ids of the records the event concerns (trancheId, benchmarkId, releaseRequestId…). */
   refs?: Record<string, string>;
-  /** What else an auditor needs to read the event: reasons, decisions, evidence hashes (JSON values). */
-  details?: Record<string, DetailValue>;
+  /** What else an auditor needs to read the event: reasons, decisions, evidence, an approval policy's tiers. */
+  details?: Record<string, JournalValue>;
   postings?: Posting[];
 }
 

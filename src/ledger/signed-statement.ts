@@ -50,6 +50,9 @@ export const SIGNED_KINDS: Readonly<Record<string, { action: StatementAction; ta
   case_finding: { action: 'case.finding', target: 'caseId', fields: ['decision', 'comment'] },
   case_lift: { action: 'case.finding', target: 'caseId', fields: ['comment'] },
   inspection_finding: { action: 'inspection.finding', target: 'inspectionId', fields: ['outcome', 'comment'] },
+  // Each release approval is its own journal transaction: a counted one, or the last one, which moves the money.
+  release_approval: { action: 'release.approve', target: 'releaseRequestId', fields: [] },
+  release_approved: { action: 'release.approve', target: 'releaseRequestId', fields: [] },
 };
 
 /** The canonical JSON a statement signs: {action, targetId, …body}, the body's `signature` left out. */

@@ -32,12 +32,12 @@ describe('public dashboard JSON (GET /v1/public/dashboard)', () => {
     expect(northern.balances).toEqual({ deposited: '1550000.50', allocated: '380000.25', released: '400000.00', refunded: '0.00', repaid: '0.00', unallocated: '770000.25' });
     expect(account(body, story.accounts.eastern)).toMatchObject({
       status: 'suspended',
-      balances: { deposited: '80000.00', allocated: '30000.00', released: '0.00', refunded: '0.00', unallocated: '50000.00' },
+      balances: { deposited: '80000.00', allocated: '30000.00', released: '0.00', refunded: '0.00', repaid: '0.00', unallocated: '50000.00' },
     });
     expect(account(body, story.accounts.pilot)).toMatchObject({
       status: 'closed',
       currency: 'JPY',
-      balances: { deposited: '500000', allocated: '0', released: '200000', refunded: '300000', unallocated: '0' },
+      balances: { deposited: '500000', allocated: '0', released: '200000', refunded: '300000', repaid: '0', unallocated: '0' },
     });
   });
 

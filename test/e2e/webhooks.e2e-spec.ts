@@ -106,6 +106,7 @@ describe('webhooks: signed, ordered, retried deliveries of journal events', () =
     expect(receiver.payloads().map((p) => [p.type, p.data.kind])).toEqual([['deposit', 'deposit'], ['deposit', 'deposit'], ['deposit', 'deposit']]);
     expect(receiver.payloads().map((p) => (p.data as unknown as { entries: { amount: string }[] }).entries[1].amount)).toEqual(['1.00', '2.00', '3.00']);
     // The failing endpoint is stuck on its first event: the others wait behind it, undelivered.
+    await eventually(async () => failing.received.length >= 1, 'the failing endpoint to be tried');
     expect(new Set(failing.payloads().map((p) => p.data.id)).size).toBe(1);
     await disable(deposits.id);
     await disable(stuck.id);

@@ -193,15 +193,26 @@ describe('workflow input validation', () => {
   });
 
   describe('actions that take no input', () => {
-    const emptyBodyActions = () => [`/v1/tranches/${trancheId}/release-requests`, `/v1/release-requests/${pending.requestId}/approve`];
+    const emptyBodyActions = () => [`/v1/release-requests/${pending.requestId}/approve`];
+    const bodyActions = () => [`/v1/tranches/${trancheId}/release-requests`, ...emptyBodyActions()];
     it.each([
       ['amount', { amount: '10.00' }],
       ['force', { force: true }],
     ])('refuse a field (%s)', async (field, body) => {
       for (const path of emptyBodyActions()) await refused(() => t.http().post(path).set(cast.checker.auth).send(body), 400, field);
     });
+    // A release request takes one optional field (API.md, "Release policy"): the instalment.
+    it.each([
+      ['force', { force: true }],
+      ['amount', { amount: 10 }],
+      ['amount', { amount: '-1.00' }],
+      ['amount', { amount: '1.001' }],
+      ['amount', { amount: '0' }],
+      ['amount', { amount: '1e3' }],
+    ])('a release request refuses a bad %s (%p)', (field, body) =>
+      refused(() => t.http().post(`/v1/tranches/${trancheId}/release-requests`).set(cast.checker.auth).send(body), 400, field));
     it.each([[[]], [['x']], ['"text"'], ['42']])('refuse a body that is not an object (%p)', async (body) => {
-      for (const path of emptyBodyActions()) {
+      for (const path of bodyActions()) {
         await refused(() => t.http().post(path).set(cast.checker.auth).set('content-type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body)), 400);
       }
     });

@@ -194,8 +194,8 @@ describe('workflow rules', () => {
       expect(closed.body.status).toBe('closed');
       expect(closed.body.balances).toEqual({ deposited: '345.50', allocated: '0.00', released: '50.00', refunded: '295.50', repaid: '0.00', unallocated: '0.00' });
       const donors = Object.fromEntries(closed.body.donors.map((d: { organizationId: string }) => [d.organizationId, d]));
-      expect(donors[cast.donorA.organizationId]).toMatchObject({ deposited: '300.00', released: '50.00', refunded: '250.00', unallocated: '0.00' });
-      expect(donors[cast.donorB.organizationId]).toMatchObject({ deposited: '45.50', refunded: '45.50', unallocated: '0.00' });
+      expect(donors[cast.donorA.organizationId]).toMatchObject({ deposited: '300.00', released: '50.00', refunded: '250.00', repaid: '0.00', unallocated: '0.00' });
+      expect(donors[cast.donorB.organizationId]).toMatchObject({ deposited: '45.50', refunded: '45.50', repaid: '0.00', unallocated: '0.00' });
 
       const after = await ledgerBalances(t, cast.auditor);
       for (const [donor, refund] of [[cast.donorA, '250'], [cast.donorB, '45.5']] as const) {

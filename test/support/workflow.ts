@@ -107,6 +107,7 @@ const COUNTED_TABLES = [
   // Oversight and evidence.
   'release_holds', 'signoff_snapbacks', 'repayments', 'evidence_files', 'reports', 'report_messages', 'violation_cases',
   'case_reports', 'case_findings', 'case_recoveries', 'inspection_draws', 'inspections',
+  'release_approvals', 'approval_policy_changes', 'escrow_donor_totals',
 ] as const;
 
 /** Row counts of every table a request could write, plus the escrow and tranche statuses: "nothing written" is equality. */
@@ -116,7 +117,10 @@ export async function databaseState(t: TestApp): Promise<Record<string, unknown>
   );
   const [statuses] = await t.dataSource.query(
     `SELECT (SELECT string_agg(id || '=' || status, ',' ORDER BY id) FROM escrow_accounts) AS escrow_statuses,
-            (SELECT string_agg(id || '=' || status, ',' ORDER BY id) FROM tranches) AS tranche_statuses,
+            (SELECT string_agg(id || '=' || status || ':' || released_amount || ':' || returned_amount, ',' ORDER BY id) FROM tranches) AS tranche_statuses,
+            (SELECT string_agg(id || '=' || status || ':' || approval_tiers::text, ',' ORDER BY id) FROM escrow_accounts) AS escrow_policies,
+            (SELECT string_agg(escrow_account_id || ':' || organization_id || '=' || deposited || '/' || allocated || '/' || released || '/' || refunded || '/' || repaid, ','
+                               ORDER BY escrow_account_id, organization_id) FROM escrow_donor_totals) AS donor_totals,
             (SELECT string_agg(code || '=' || balance, ',' ORDER BY code) FROM ledger_accounts) AS balances`,
   );
   return { ...counts, ...statuses };
@@ -183,5 +187,23 @@ export async function expectLedgerConsistent(t: TestApp, reader: TestPrincipal, 
       .filter(([code]) => code.startsWith(`escrow:${escrowId}:tranche:`))
       .reduce((sum, [, balance]) => sum.plus(balance), new Decimal(0));
     expect({ escrowId, allocated: trancheTotal.toFixed() }).toEqual({ escrowId, allocated: new Decimal(account.balances.allocated).toFixed() });
+
+    // Each tranche: released + remaining + returned = amount, its ledger account holds the
+    // remaining amount, and the account's released figure is the sum of the releasedAmounts.
+    const tranches = (await t.http().get(`/v1/escrow-accounts/${escrowId}/tranches`).set(reader.auth).expect(200)).body as {
+      id: string; amount: string; releasedAmount: string; remainingAmount: string; returnedAmount: string;
+    }[];
+    let released = new Decimal(0);
+    for (const tranche of tranches) {
+      const held = balances.get(`escrow:${escrowId}:tranche:${tranche.id}`) ?? new Decimal(0);
+      const sum = new Decimal(tranche.releasedAmount).plus(tranche.remainingAmount).plus(tranche.returnedAmount);
+      expect({ tranche: tranche.id, sum: sum.toFixed(), held: held.toFixed() }).toEqual({
+        tranche: tranche.id,
+        sum: new Decimal(tranche.amount).toFixed(),
+        held: new Decimal(tranche.remainingAmount).toFixed(),
+      });
+      released = released.plus(tranche.releasedAmount);
+    }
+    expect({ escrowId, released: released.toFixed() }).toEqual({ escrowId, released: new Decimal(account.balances.released).toFixed() });
   }
 }

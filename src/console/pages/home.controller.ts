@@ -74,7 +74,7 @@ export class HomeController {
   @Redirect()
   @ConsoleRoles('admin')
   async approve(@UuidParam() id: string, @Req() request: ConsoleRequest) {
-    await this.releases.approve(id, request.principal!);
+    await this.releases.approve(id, {}, request.principal!);
     return seeOther(request.consoleBack ?? '/console');
   }
 

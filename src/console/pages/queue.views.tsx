@@ -30,7 +30,7 @@ export function ReleaseCard(props: { context: PageContext; item: QueuedRelease; 
         <a href={`/console/tranches/${tranche.id}`}>
           {words(tranche.category)}, phase {tranche.phase}
         </a>{' '}
-        · <Money context={context} amount={tranche.amount} currency={tranche.currency} /> to {directory.organization(tranche.recipientOrganizationId)}
+        · <Money context={context} amount={request.amount} currency={tranche.currency} /> to {directory.organization(tranche.recipientOrganizationId)}
       </h3>
       <p>
         {account.name} · requested by {directory.principal(request.requestedBy)} on <Time context={context} at={request.requestedAt} /> ·{' '}

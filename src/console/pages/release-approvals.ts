@@ -3,10 +3,9 @@ import type { ReleaseRequestView } from '../../escrow/releases/release-view';
 import type { Directory } from './console-reads.service';
 
 /**
- * Who approved a release request and who still must, in words. Today's policy: one approval by
- * an admin other than the requester, of an admin organization that is neither the tranche's
- * donor nor its recipient. The release-policy work (tiers, several approvers) replaces the
- * rule here and in nothing else the pages draw.
+ * Who approved a release request and who still must, in words, from the request's own view:
+ * its tier (requiredApprovals, distinctOrganizations, copied when it was made), the approvals
+ * that count now, and the admins whose approval would count (eligibleApprovers).
  */
 export interface ApprovalProgress {
   given: { principalId: string; name: string }[];
@@ -17,19 +16,32 @@ export interface ApprovalProgress {
   stillNeeded: string | null;
 }
 
+const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five'];
+
 export function approvalProgress(request: ReleaseRequestView, directory: Directory): ApprovalProgress {
-  const given = request.approvedBy ? [{ principalId: request.approvedBy, name: directory.principal(request.approvedBy) }] : [];
-  if (request.status === 'approved') return { given, needed: 1, summary: `approved by ${given[0].name}`, stillNeeded: null };
-  if (request.status === 'rejected') return { given, needed: 1, summary: `rejected by ${directory.principal(request.rejectedBy)}`, stillNeeded: null };
+  const given = request.approvals.filter((a) => a.counts).map((a) => ({ principalId: a.principalId, name: directory.principal(a.principalId) }));
+  const needed = request.requiredApprovals;
+  const names = given.map((g) => g.name).join(', ');
+  if (request.status === 'approved') return { given, needed, summary: `approved by ${names}`, stillNeeded: null };
+  if (request.status === 'rejected') {
+    const summary = request.rejectedBy ? `rejected by ${directory.principal(request.rejectedBy)}` : `rejected: ${request.reason ?? 'no reason given'}`;
+    return { given, needed, summary, stillNeeded: null };
+  }
+  const more = request.remainingApprovals;
+  const who = `${NUMBER_WORDS[more] ?? more} administrator${more === 1 ? '' : 's'} other than ${directory.principal(request.requestedBy)}`;
+  const distinct = request.distinctOrganizations && needed > 1 ? ', each of an organization that has not approved yet' : '';
+  const eligible = request.eligibleApprovers.map((a) => a.name).join(', ');
   return {
     given,
-    needed: 1,
-    summary: '0 of 1 given',
-    stillNeeded: `one administrator other than ${directory.principal(request.requestedBy)}, of an administrators' organization that is neither the donor nor the recipient`,
+    needed,
+    summary: `${needed - more} of ${needed} given`,
+    stillNeeded:
+      `${who}${distinct}, of an administrators' organization that is neither the donor nor the recipient` +
+      (eligible ? ` (eligible now: ${eligible})` : ' (nobody is eligible now)'),
   };
 }
 
-/** Whether this admin is shown an approve control: never on their own request (four eyes). */
+/** Whether this admin is shown an approve control: only where the approval would count (never on their own request). */
 export function mayApprove(request: ReleaseRequestView, admin: Principal): boolean {
-  return request.status === 'pending' && request.requestedBy !== admin.id && admin.role === 'admin';
+  return request.status === 'pending' && admin.role === 'admin' && request.eligibleApprovers.some((a) => a.principalId === admin.id);
 }

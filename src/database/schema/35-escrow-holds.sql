@@ -48,7 +48,7 @@ CREATE TABLE signoff_snapbacks (
 
 -- Money a recipient paid back under a recovery claim: recipient → the tranche donor's
 -- unallocated funds in the tranche's account (journal_transaction_id). Counted in the account's
--- `repaid` figure (AccountsRepository.donorTotals).
+-- `repaid` figure through escrow_donor_totals (30-escrow.sql); this table keeps them per case.
 CREATE TABLE repayments (
   id                         uuid PRIMARY KEY,
   case_id                    uuid NOT NULL,

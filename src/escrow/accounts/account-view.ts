@@ -1,11 +1,10 @@
 import { Decimal, formatAmount } from '../../common/money/money';
 import { DonorBalances, EscrowAccountRow, EscrowAccountView, EscrowBalances } from './account.types';
-import { DonorTotalsRow } from './accounts.repository';
+import { DONOR_FIGURES, DonorFigure, DonorTotalsRow } from './donor-totals.repository';
 
-const FIGURES = ['deposited', 'allocated', 'released', 'refunded', 'repaid'] as const;
+type Figures = Record<DonorFigure, Decimal>;
 
-function balancesOf(totals: Record<(typeof FIGURES)[number], Decimal>, currency: string): EscrowBalances {
-  // API.md: unallocated = deposited + repaid − allocated − released − refunded.
+function balancesOf(totals: Figures, currency: string): EscrowBalances {
   const unallocated = totals.deposited.plus(totals.repaid).minus(totals.allocated).minus(totals.released).minus(totals.refunded);
   return {
     deposited: formatAmount(totals.deposited, currency),
@@ -17,12 +16,12 @@ function balancesOf(totals: Record<(typeof FIGURES)[number], Decimal>, currency:
   };
 }
 
-/** An account as API.md shows it: status, account-wide figures and each donor's. */
+/** An account as API.md shows it: status, account-wide figures and each donor's (its running totals). */
 export function toEscrowAccountView(account: EscrowAccountRow, donorRows: DonorTotalsRow[]): EscrowAccountView {
-  const sum = Object.fromEntries(FIGURES.map((f) => [f, new Decimal(0)])) as Record<(typeof FIGURES)[number], Decimal>;
+  const sum = Object.fromEntries(DONOR_FIGURES.map((f) => [f, new Decimal(0)])) as Figures;
   const donors: DonorBalances[] = donorRows.map((row) => {
-    const figures = Object.fromEntries(FIGURES.map((f) => [f, new Decimal(row[f])])) as typeof sum;
-    for (const f of FIGURES) sum[f] = sum[f].plus(figures[f]);
+    const figures = Object.fromEntries(DONOR_FIGURES.map((f) => [f, new Decimal(row[f])])) as Figures;
+    for (const f of DONOR_FIGURES) sum[f] = sum[f].plus(figures[f]);
     return { organizationId: row.organization_id, ...balancesOf(figures, account.currency) };
   });
   return {

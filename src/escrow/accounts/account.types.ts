@@ -1,3 +1,5 @@
+import type { ApprovalTier } from '../approval-policy/approval-tiers';
+
 export const ESCROW_STATUSES = ['active', 'suspended', 'closed'] as const;
 export type EscrowStatus = (typeof ESCROW_STATUSES)[number];
 
@@ -9,6 +11,10 @@ export interface EscrowAccountRow {
   description: string | null;
   status: EscrowStatus;
   created_at: Date;
+  /** The approval policy release requests are made under now. */
+  approval_tiers: ApprovalTier[];
+  /** The approved change that set it; null while the default applies. */
+  approval_policy_change_id: string | null;
   glide_number: string | null;
   response_plan_code: string | null;
 }
@@ -19,8 +25,9 @@ export interface EscrowBalances {
   allocated: string;
   released: string;
   refunded: string;
-  /** Paid back by recipients under recovery claims (src/escrow/holds), to the donors' unallocated funds. */
+  /** What recipients paid back under recovery claims (oversight). */
   repaid: string;
+  /** deposited + repaid - allocated - released - refunded. */
   unallocated: string;
 }
 

@@ -14,6 +14,7 @@ import { assertNotClosed } from './account-rules';
 import { toEscrowAccountView } from './account-view';
 import { EscrowAccountRow, EscrowAccountView } from './account.types';
 import { AccountsRepository } from './accounts.repository';
+import { DonorTotalsRepository } from './donor-totals.repository';
 import { CreateDepositDto } from './dto/create-deposit.dto';
 import { CreateEscrowAccountDto } from './dto/create-escrow-account.dto';
 
@@ -33,6 +34,7 @@ export class AccountsService {
     private readonly db: Database,
     private readonly accounts: AccountsRepository,
     private readonly tranches: TranchesRepository,
+    private readonly totals: DonorTotalsRepository,
     private readonly ledger: LedgerService,
     private readonly holds: HoldChecks,
   ) {}
@@ -57,7 +59,7 @@ export class AccountsService {
 
   async list(): Promise<EscrowAccountView[]> {
     const accounts = await this.accounts.findAll(this.db.reader);
-    const totals = await this.accounts.donorTotals(this.db.reader, accounts.map((a) => a.id));
+    const totals = await this.totals.forAccounts(this.db.reader, accounts.map((a) => a.id));
     const byAccount = groupBy(totals, (t) => t.escrow_account_id);
     return accounts.map((a) => toEscrowAccountView(a, byAccount.get(a.id) ?? []));
   }
@@ -96,6 +98,7 @@ export class AccountsService {
       reference: dto.reference,
       journalTransactionId: posted.id,
     });
+    await this.totals.change(this.db.writer, escrowAccountId, donor.organizationId, { deposited: amount });
     return {
       id: depositId,
       escrowAccountId,
@@ -136,7 +139,7 @@ export class AccountsService {
       throw new InvalidState('an account with allocated or release-pending tranches cannot be closed');
     }
     // Each donor gets back exactly what the ledger holds for it: the source of truth.
-    const donors = (await this.accounts.donorTotals(this.db.writer, [id])).map((row) => row.organization_id);
+    const donors = (await this.totals.forAccounts(this.db.writer, [id])).map((row) => row.organization_id);
     const held = await this.ledger.balances(
       this.db.writer,
       donors.map((donor) => LedgerAccounts.escrowUnallocated(id, donor, account.currency)),
@@ -171,6 +174,7 @@ export class AccountsService {
         amount: refund.amount.toString(),
         journalTransactionId: posted.id,
       });
+      await this.totals.change(this.db.writer, id, refund.organizationId, { refunded: refund.amount });
     }
     await this.accounts.setStatus(this.db.writer, id, 'closed');
     return this.view({ ...account, status: 'closed' });
@@ -194,6 +198,6 @@ export class AccountsService {
   }
 
   private async view(account: EscrowAccountRow): Promise<EscrowAccountView> {
-    return toEscrowAccountView(account, await this.accounts.donorTotals(this.db.reader, [account.id]));
+    return toEscrowAccountView(account, await this.totals.forAccounts(this.db.reader, [account.id]));
   }
 }

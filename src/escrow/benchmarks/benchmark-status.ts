@@ -48,12 +48,22 @@ export function signoffCounts(
   );
 }
 
-export const BENCHMARK_KINDS = ['humanitarian_access', 'anti_corruption'] as const;
+export const BENCHMARK_KINDS = ['humanitarian_access', 'anti_corruption', 'final_audit'] as const;
 export type BenchmarkKind = (typeof BENCHMARK_KINDS)[number];
 
-/** A tranche may be released only with a benchmark of every kind, all of them met. */
+/** The kinds every instalment waits on; final_audit frees only the retained share. */
+export const RELEASE_BENCHMARK_KINDS = ['humanitarian_access', 'anti_corruption'] as const;
+
+/** An instalment may be released only with a benchmark of every release kind, all of those met. */
 export function unmetReleaseConditions(benchmarks: readonly { kind: BenchmarkKind; status: BenchmarkStatus }[]): string[] {
-  const missing = BENCHMARK_KINDS.filter((kind) => !benchmarks.some((b) => b.kind === kind)).map((kind) => `no ${kind} benchmark`);
-  const unmet = benchmarks.filter((b) => b.status !== 'met').map((b) => `${b.kind} benchmark is ${b.status}`);
+  const gating = benchmarks.filter((b) => b.kind !== 'final_audit');
+  const missing = RELEASE_BENCHMARK_KINDS.filter((kind) => !gating.some((b) => b.kind === kind)).map((kind) => `no ${kind} benchmark`);
+  const unmet = gating.filter((b) => b.status !== 'met').map((b) => `${b.kind} benchmark is ${b.status}`);
   return [...missing, ...unmet];
+}
+
+/** The retained share may leave once the tranche has a final_audit benchmark and every one of them is met. */
+export function finalAuditMet(benchmarks: readonly { kind: BenchmarkKind; status: BenchmarkStatus }[]): boolean {
+  const audits = benchmarks.filter((b) => b.kind === 'final_audit');
+  return audits.length > 0 && audits.every((b) => b.status === 'met');
 }

@@ -52,7 +52,7 @@ export class BenchmarksService {
     // Once the monitor registered a signing key, the decision is its signed statement.
     const signed = await this.statements.verifyStatement(monitor, 'benchmark.signoff', benchmarkId, dto);
     const tranche = await this.tranches.lock(this.db.writer, benchmark.trancheId, 'share');
-    if (tranche.status === 'released' || tranche.status === 'cancelled') {
+    if (tranche.status === 'released' || tranche.status === 'cancelled' || tranche.status === 'expired') {
       throw new InvalidState(`the tranche is ${tranche.status}; its benchmarks are closed`);
     }
     // Nobody judges their own money, and only monitoring organizations judge at all.

@@ -16,12 +16,9 @@ export interface OpenTranche {
   unreleased: string;
 }
 
-/**
- * What the tranche has released so far. Today a tranche is released whole; with instalments
- * (the release-policy work) this becomes its `releasedAmount`. The one place that knows.
- */
+/** What the tranche has paid its recipient so far (every instalment): what a recovery may claim. */
 export function releasedAmountOf(tranche: TrancheRow): Money {
-  return tranche.status === 'released' ? Money.of(tranche.amount, tranche.currency) : Money.zero(tranche.currency);
+  return Money.of(tranche.released_amount, tranche.currency);
 }
 
 /** What oversight reads of escrow to judge a scope: does it exist, who are its parties, what lies in it. */
@@ -58,16 +55,15 @@ export class EscrowScopeReader {
 
   /** Every tranche still holding money, in id order: the population of a random inspection draw. */
   async openTranches(db: EntityManager): Promise<OpenTranche[]> {
-    const rows: TrancheRow[] = await db.query(
-      `SELECT id, escrow_account_id, donor_organization_id, recipient_organization_id, category, phase,
-              amount::text AS amount, currency, status, description
-         FROM tranches WHERE status IN ('allocated', 'release_pending') ORDER BY id`,
+    const rows: { id: string; escrow_account_id: string; currency: string; remaining: string }[] = await db.query(
+      `SELECT id, escrow_account_id, currency, (amount - released_amount - returned_amount)::text AS remaining
+         FROM tranches WHERE status IN ('allocated', 'release_pending') AND amount - released_amount - returned_amount > 0 ORDER BY id`,
     );
     return rows.map((t) => ({
       id: t.id,
       escrowAccountId: t.escrow_account_id,
       currency: t.currency,
-      unreleased: Money.of(t.amount, t.currency).minus(releasedAmountOf(t)).toString(),
+      unreleased: Money.of(t.remaining, t.currency).toString(),
     }));
   }
 }

@@ -10,7 +10,8 @@ export interface StandingHold {
 }
 
 const TRANCHE_COLUMNS = `t.id, t.escrow_account_id, t.donor_organization_id, t.recipient_organization_id, t.category, t.phase,
-                         t.amount::text AS amount, t.currency, t.status, t.description`;
+                         t.amount::text AS amount, t.currency, t.status, t.description, t.released_amount::text AS released_amount,
+                         t.returned_amount::text AS returned_amount, t.retention_percent, t.retention_amount::text AS retention_amount, t.release_by`;
 
 /** SQL of release holds, snap-back marks and the scope lookups they need; executor first. */
 @Injectable()

@@ -9,6 +9,7 @@ import { LedgerService } from '../../ledger/ledger.service';
 import { assertNotClosed } from '../accounts/account-rules';
 import { EscrowAccountRow } from '../accounts/account.types';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { DonorTotalsRepository } from '../accounts/donor-totals.repository';
 import { TrancheRow } from '../tranches/tranche.types';
 import { TranchesRepository } from '../tranches/tranches.repository';
 import { releasedAmountOf } from './escrow-scope-reader';
@@ -33,6 +34,7 @@ export class RecoveryLedgerService {
     private readonly tranches: TranchesRepository,
     private readonly repayments: RepaymentsRepository,
     private readonly ledger: LedgerService,
+    private readonly donorTotals: DonorTotalsRepository,
   ) {}
 
   /** Serializes claims and repayments on one tranche, whatever case they come from. */
@@ -76,6 +78,8 @@ export class RecoveryLedgerService {
       recordedBy: repayment.actorPrincipalId,
       journalTransactionId: posted.id,
     });
+    // The account's `repaid` figure (escrow_donor_totals), after the posting as every money path does.
+    await this.donorTotals.change(this.db.writer, account.id, tranche.donor_organization_id, { repaid: repayment.amount });
     return { id, journalTransactionId: posted.id };
   }
 

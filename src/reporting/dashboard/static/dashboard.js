@@ -20,8 +20,8 @@
     infrastructure: 'Infrastructure',
     livelihoods: 'Livelihoods',
   };
-  var TRANCHE_STATUS = { allocated: 'Allocated', release_pending: 'Release pending', released: 'Released', cancelled: 'Cancelled' };
-  var BENCHMARK_KIND = { humanitarian_access: 'Humanitarian access', anti_corruption: 'Anti-corruption' };
+  var TRANCHE_STATUS = { allocated: 'Allocated', release_pending: 'Release pending', released: 'Released', cancelled: 'Cancelled', expired: 'Expired' };
+  var BENCHMARK_KIND = { humanitarian_access: 'Humanitarian access', anti_corruption: 'Anti-corruption', final_audit: 'Final audit' };
   var lastShown = null;
 
   function el(tag, attrs, children) {

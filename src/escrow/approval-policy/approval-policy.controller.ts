@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../auth/current-principal.decorator';
+import { Principal } from '../../auth/principal';
+import { Roles } from '../../auth/roles.decorator';
+import { Command } from '../../common/http/command.decorator';
+import { EmptyBody } from '../../common/validation/empty-body.pipe';
+import { ReasonDto } from '../../common/validation/reason.dto';
+import { UuidParam } from '../../common/validation/uuid-param.decorator';
+import { ApprovalPolicyService } from './approval-policy.service';
+import { ProposeApprovalPolicyDto } from './dto/propose-approval-policy.dto';
+
+@ApiTags('approval policy')
+@ApiBearerAuth()
+@Controller('v1')
+export class ApprovalPolicyController {
+  constructor(private readonly policies: ApprovalPolicyService) {}
+
+  @Get('escrow-accounts/:id/approval-policy')
+  get(@UuidParam() escrowAccountId: string) {
+    return this.policies.get(escrowAccountId);
+  }
+
+  /** Proposes new tiers (202): they apply once another admin approves them. */
+  @Post('escrow-accounts/:id/approval-policy')
+  @Command()
+  @HttpCode(202)
+  @Roles('admin')
+  propose(@UuidParam() escrowAccountId: string, @Body() dto: ProposeApprovalPolicyDto, @CurrentPrincipal() admin: Principal) {
+    return this.policies.propose(escrowAccountId, dto, admin);
+  }
+
+  @Get('approval-policy-changes/:id')
+  getChange(@UuidParam() id: string) {
+    return this.policies.view(id);
+  }
+
+  @Post('approval-policy-changes/:id/approve')
+  @Command()
+  @HttpCode(200)
+  @Roles('admin')
+  approve(@UuidParam() id: string, @EmptyBody() _: unknown, @CurrentPrincipal() admin: Principal) {
+    return this.policies.approve(id, admin);
+  }
+
+  @Post('approval-policy-changes/:id/reject')
+  @Command()
+  @HttpCode(200)
+  @Roles('admin')
+  reject(@UuidParam() id: string, @Body() dto: ReasonDto, @CurrentPrincipal() admin: Principal) {
+    return this.policies.reject(id, dto.reason, admin);
+  }
+}
