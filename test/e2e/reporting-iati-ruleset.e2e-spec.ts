@@ -24,7 +24,7 @@ describeWithIatiSchema()('IATI export of a rich fixture: the Standard Ruleset an
 
   it('validates against the IATI 2.03 schema', () => {
     expect(validateIati(xml)).toEqual({ valid: true, errors: expect.stringContaining('validates') });
-    expect(xpath(xml, 'count(//iati-activity)')).toBe('8');
+    expect(xpath(xml, 'count(//iati-activity)')).toBe('9');
   });
 
   it('passes every rule of the Standard Ruleset, errors and warnings alike', () => {
@@ -35,7 +35,7 @@ describeWithIatiSchema()('IATI export of a rich fixture: the Standard Ruleset an
     for (const id of ['6.2.2', '3.7.1', '3.7.2', '1.1.21', '1.14.8', '2.1.2', '11.1.3', '11.2.1', '7.5.3', '8.6.3', '6.9.1', '6.10.1']) {
       expect({ id, applied: applied(id) > 0 }).toEqual({ id, applied: true });
     }
-    expect(applied('6.2.2')).toBe(8); // a sector on every activity, those without tranches too
+    expect(applied('6.2.2')).toBe(9); // a sector on every activity, those without tranches too
   });
 
   it('uses only codes of the 2.03 codelists, none withdrawn (mapping.xml says which list)', () => {
@@ -88,6 +88,16 @@ describeWithIatiSchema()('IATI export of a rich fixture: the Standard Ruleset an
     expect(xpath(xml, `string(${activity(story.accounts.pilot)}/activity-status/@code)`)).toBe('4');
     expect(xpath(xml, `string(${activity(story.more.abandoned)}/activity-status/@code)`)).toBe('5');
     expect(xpath(xml, `count(${activity(story.more.abandoned)}/activity-date[@type='4'])`)).toBe('1');
+  });
+
+  it('reports each instalment as a disbursement, and a returned remainder as a negative commitment', () => {
+    const emergency = activity(story.more.emergency);
+    expect(xpath(xml, `count(${emergency}/transaction[transaction-type/@code='3'])`)).toBe('2');
+    expect(xpath(xml, `string(${emergency}/transaction[transaction-type/@code='3'][1]/value)`)).toBe('40000.000');
+    expect(xpath(xml, `string(${emergency}/transaction[transaction-type/@code='3'][2]/value)`)).toBe('50000.125');
+    const halted = activity(story.more.halted);
+    expect(xpath(xml, `string(${halted}/transaction[transaction-type/@code='3']/value)`)).toBe('3000.00');
+    expect(xpath(xml, `string(${halted}/transaction[transaction-type/@code='2'][starts-with(value, '-')]/value)`)).toBe('-5000.00');
   });
 
   it('names organisations with their IATI identifier and type where they have one', () => {

@@ -5,6 +5,8 @@ export interface IatiStory extends Story {
   more: {
     /** JOD (three decimals), with a GLIDE number and a response plan code, a tranche to a recipient known to IATI. */
     emergency: string;
+    /** USD, a tranche released in part (one instalment) and then cancelled: the rest went back. */
+    halted: string;
     /** GBP, no country, deposits but no tranche. */
     reserve: string;
     /** CHF, its only tranche cancelled, then closed: nothing was ever paid out. */
@@ -47,9 +49,24 @@ export async function seedIatiStory(t: TestApp): Promise<IatiStory> {
     for (const m of monitors) await post(m, `/v1/benchmarks/${id}/signoffs`, { decision: 'approve', evidence: 'site visit' });
   }
   const checker = await t.principal('admin', 'Escrow Office');
-  const request = (await post(admin, `/v1/tranches/${pumps}/release-requests`, {})).id;
-  await post(checker, `/v1/release-requests/${request}/approve`, {}, 200);
+  // Released in two instalments: two disbursements.
+  for (const amount of ['40000.000', '50000.125']) {
+    const request = (await post(admin, `/v1/tranches/${pumps}/release-requests`, { amount })).id;
+    await post(checker, `/v1/release-requests/${request}/approve`, {}, 200);
+  }
   await post(donor, `/v1/escrow-accounts/${emergency}/tranches`, { category: 'shelters', phase: 2, amount: '30000.000', recipientOrganizationId: water });
+
+  // One instalment paid, then the rest cancelled: a disbursement, and a decommitment of what returned.
+  const halted = await account({ name: 'Halted school repairs', currency: 'USD', country: 'LB' });
+  await post(donor, `/v1/escrow-accounts/${halted}/deposits`, { amount: '9000.00' });
+  const schools = (await post(donor, `/v1/escrow-accounts/${halted}/tranches`, { category: 'infrastructure', phase: 1, amount: '8000.00', recipientOrganizationId: water })).id;
+  for (const kind of ['humanitarian_access', 'anti_corruption']) {
+    const { id } = await post(admin, `/v1/tranches/${schools}/benchmarks`, { kind, description: `${kind} confirmed` });
+    for (const m of monitors) await post(m, `/v1/benchmarks/${id}/signoffs`, { decision: 'approve', evidence: 'site visit' });
+  }
+  const firstInstalment = (await post(admin, `/v1/tranches/${schools}/release-requests`, { amount: '3000.00' })).id;
+  await post(checker, `/v1/release-requests/${firstInstalment}/approve`, {}, 200);
+  await post(donor, `/v1/tranches/${schools}/cancel`, { reason: 'the contractor walked away' }, 200);
 
   const reserve = await account({ name: 'Western reserve', currency: 'GBP' });
   await post(donor, `/v1/escrow-accounts/${reserve}/deposits`, { amount: '5000.00' });
@@ -68,5 +85,5 @@ export async function seedIatiStory(t: TestApp): Promise<IatiStory> {
   // Release 0.1.0 checked only the shape of a country code: such rows exist.
   await t.dataSource.query(`UPDATE escrow_accounts SET country = 'ZZ' WHERE id = $1`, [legacyCountry]);
 
-  return { ...story, more: { emergency, reserve, abandoned, unfunded, legacyCountry } };
+  return { ...story, more: { emergency, halted, reserve, abandoned, unfunded, legacyCountry } };
 }

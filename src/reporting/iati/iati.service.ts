@@ -51,8 +51,8 @@ export class IatiService {
       const found = organizations.get(id);
       return found ? { name: found.name, ref: found.iatiRef, type: found.iatiType } : { name: id };
     };
-    // When a tranche was cancelled and an account closed: only the journal records it.
-    const events = await this.journal.eventsOf(db, ids, ['tranche_cancelled', 'escrow_closed']);
+    // When a tranche's remainder went back, and when an account closed: only the journal records it.
+    const events = await this.journal.eventsOf(db, ids, ['tranche_cancelled', 'tranche_expired', 'escrow_closed']);
     const lastUpdated = await this.journal.lastActivity(db, ids);
 
     const reporter = {
@@ -66,7 +66,8 @@ export class IatiService {
       const accountTranches = mine(tranches);
       const accountEvents = mine(events);
       const money = (amount: Decimal | string) => formatAmount(amount, account.currency);
-      const cancelledAt = new Map(accountEvents.filter((e) => e.kind === 'tranche_cancelled').map((e) => [e.refs.trancheId, e.occurredAt]));
+      // When a tranche's remainder went back (cancelled or expired): only the journal records it.
+      const returnedAt = new Map(accountEvents.filter((e) => e.kind === 'tranche_cancelled' || e.kind === 'tranche_expired').map((e) => [e.refs.trancheId, e.occurredAt]));
 
       const transactions: IatiTransaction[] = [
         ...mine(deposits).map((d) => ({
@@ -92,24 +93,26 @@ export class IatiService {
               receiver: recipient,
             },
           ];
-          if (t.status === 'released' && t.releasedAt) {
+          // Each instalment is a disbursement of its own, on the day it was approved.
+          for (const release of t.releases) {
             out.push({
-              ref: `release-${t.id}`,
+              ref: `release-${release.releaseRequestId}`,
               type: TransactionType.disbursement,
-              date: t.releasedAt,
-              value: money(t.amount),
-              description: `Release of the ${label}, benchmarks met and approved by two administrators`,
+              date: release.at,
+              value: money(release.amount),
+              description: `Release of ${money(release.amount)} ${account.currency} of the ${label}: benchmarks met, approved by administrators other than the requester`,
               provider: escrowOrg,
               receiver: recipient,
             });
           }
-          if (t.status === 'cancelled') {
+          // A remainder that went back is decommitted: a negative commitment of what returned.
+          if ((t.status === 'cancelled' || t.status === 'expired') && new Decimal(t.returnedAmount).isPositive()) {
             out.push({
-              ref: `cancellation-${t.id}`,
+              ref: `${t.status === 'cancelled' ? 'cancellation' : 'expiry'}-${t.id}`,
               type: TransactionType.outgoingCommitment,
-              date: cancelledAt.get(t.id) ?? t.createdAt,
-              value: money(new Decimal(t.amount).negated()),
-              description: `Cancellation of the ${label}: funds returned to the unallocated balance`,
+              date: returnedAt.get(t.id) ?? t.createdAt,
+              value: money(new Decimal(t.returnedAmount).negated()),
+              description: `${t.status === 'cancelled' ? 'Cancellation' : 'Expiry'} of the ${label}: ${money(t.returnedAmount)} ${account.currency} returned to the unallocated balance`,
               provider: escrowOrg,
               receiver: recipient,
             });
@@ -130,7 +133,7 @@ export class IatiService {
       const donors = unique(mine(deposits).map((d) => d.organizationId)).map(orgOf);
       const recipients = unique(accountTranches.map((t) => t.recipientOrganizationId)).map(orgOf);
       const closedAt = accountEvents.find((e) => e.kind === 'escrow_closed')?.occurredAt ?? null;
-      const paidOut = accountTranches.some((t) => t.status === 'released');
+      const paidOut = accountTranches.some((t) => t.releases.length > 0);
       return {
         identifier: `${reporter.ref}-${account.id}`,
         title: account.name,
