@@ -6,7 +6,7 @@ import { parsePolicy, Policy, verifyCheckpoint } from '../c2sp/tlog-policy';
 import { verifyTlogProof } from '../c2sp/tlog-proof';
 import { leafHash, verifyConsistency } from '../merkle/merkle';
 import { checkExport } from './export-verifier';
-import type { VerifyOptions, VerifyReport } from './proof-verifier';
+import type { VerifyOptions, VerifyReport } from './verify-options';
 import { Check, FetchJson, FetchText, readJson, readText, UsageError, withSlash } from './verifier-io';
 
 /**
