@@ -156,4 +156,28 @@ describe('read replica', () => {
       await late?.close();
     }
   }, 120_000);
+
+  it('with the replica frozen (nothing answers): replica reads answer 503 within the pool\'s bounds, never hang; health answers with the replica down', async () => {
+    // A statement timeout of 1 s: the client gives up on an unanswered query after 2 s.
+    const bounded = await startTestApp({ ...config(), DB_STATEMENT_TIMEOUT_MS: 1000 });
+    try {
+      expect(await deposited(bounded)).toBe('130.00'); // a pooled replica connection is open
+      pair.replica.freeze();
+      try {
+        // Twice: once on the open connection (query timeout), once more waiting for a new one (connect timeout).
+        for (const path of ['/v1/public/dashboard', '/checkpoint', '/v1/public/dashboard']) {
+          const res = await bounded.http().get(path).timeout(20_000).expect(503);
+          expect(res.body).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+        }
+        const res = await bounded.http().get('/health').timeout(20_000).expect(200);
+        expect(res.body).toMatchObject({ status: 'ok', replica: { status: 'down' }, replicaLagSeconds: null });
+        await bounded.http().post(`/v1/escrow-accounts/${escrowId}/deposits`).set(donor.auth).send({ amount: '1.00' }).timeout(20_000).expect(201);
+      } finally {
+        pair.replica.thaw();
+      }
+      await eventually(async () => (await deposited(bounded)) === '131.00', 'the thawed replica to serve again');
+    } finally {
+      await bounded.close();
+    }
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from './processes';
+import { freePort, serverProcesses } from './processes';
 
 /**
  * A PostgreSQL primary and a hot standby streaming from it, from the embedded binaries (which
@@ -32,6 +32,12 @@ export interface TestServer {
   start(): Promise<void>;
   /** Fast shutdown (SIGINT): clean, and waits for the server to exit. */
   stop(): Promise<void>;
+  /**
+   * SIGSTOP to the postmaster and its children: a server that is stuck, or behind a network
+   * black hole (connections open, nothing answers), until `thaw`.
+   */
+  freeze(): void;
+  thaw(): void;
   /** One statement on a connection of its own, as the superuser. */
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
@@ -122,9 +128,20 @@ function server(data: string, port: number, owner: Owner): TestServer & { query<
       await client.end().catch(() => undefined);
     }
   };
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const pid of serverProcesses(data)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // ended meanwhile
+      }
+    }
+  };
   return {
     url: url(),
     query,
+    freeze: () => signalAll('SIGSTOP'),
+    thaw: () => signalAll('SIGCONT'),
     async start() {
       output = '';
       child = spawn(binary('postgres'), ['-D', data, '-p', String(port)], { ...owner, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -140,7 +157,14 @@ function server(data: string, port: number, owner: Owner): TestServer & { query<
       }, `postgres on port ${port} to accept connections`, (error) => /postgres exited/.test(String(error)));
     },
     async stop() {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      if (child && child.exitCode === null && child.signalCode === null) {
+        try {
+          signalAll('SIGCONT'); // a frozen server would never act on the shutdown request
+        } catch {
+          // no postmaster.pid: it is not running (anymore)
+        }
+        child.kill('SIGINT');
+      }
       await exited;
     },
   };
