@@ -36,6 +36,7 @@ export class AuthService {
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
     const ticket = this.cache.ticket();
+    // The primary, never the read replica: a revocation holds at once, whatever the replica's lag.
     const found = await this.principals.findActiveByKeyHash(this.db.reader, keyHash);
     // The lookup is by hash already; the constant-time comparison keeps it so if it ever changes.
     if (!found || !timingSafeEqual(found.keyHash, keyHash)) return undefined;

@@ -37,6 +37,15 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * A PostgreSQL streaming replica (hot standby) of DATABASE_URL's database. Set: public
+   * documents, ledger reads, export and verify read from it; writes, reads inside writes and
+   * authentication stay on the primary. Unset: everything reads from the primary.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_READ_URL must be a postgres:// URL' })
+  DATABASE_READ_URL?: string;
+
   @IsString()
   DATA_DIR = './.data';
 
@@ -254,10 +263,10 @@ function witnessCount(text: string): number {
 export class ConfigValidationError extends Error {}
 
 /** Settings whose values may hold credentials: named in errors, never shown. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'CHECKPOINT_PRIVATE_KEY', 'CONSOLE_SECRET_KEY', 'OIDC_CLIENT_SECRET', 'REPORTS_ENCRYPTION_KEY']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'DATABASE_READ_URL', 'CHECKPOINT_PRIVATE_KEY', 'CONSOLE_SECRET_KEY', 'OIDC_CLIENT_SECRET', 'REPORTS_ENCRYPTION_KEY']);
 
 /** Settings without a default (so absent from `new AppConfig()`'s keys). */
-const OPTIONAL_SETTINGS = ['DATABASE_URL', 'CONSOLE_PUBLIC_URL', 'OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'];
+const OPTIONAL_SETTINGS = ['DATABASE_URL', 'DATABASE_READ_URL', 'CONSOLE_PUBLIC_URL', 'OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'];
 
 /** Builds the configuration from an environment; throws naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

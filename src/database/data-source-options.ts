@@ -22,16 +22,33 @@ const driver = { ...pg, Pool: ListeningPool };
 export const QUERY_TIMEOUT_MARGIN_MS = 1000;
 
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  return poolOptions(config, config.DATABASE_URL, { connectionTimeoutMillis: 5000, applicationName: 'aid-escrow-ledger' });
+}
+
+/**
+ * The read replica's pool (DATABASE_READ_URL): the same bounds on every statement, and a
+ * shorter wait for a connection, so public reads fail fast (503) while the replica is away
+ * instead of queueing behind it.
+ */
+export function replicaDataSourceOptions(config: AppConfig): DataSourceOptions {
+  return poolOptions(config, config.DATABASE_READ_URL, { connectionTimeoutMillis: 2000, applicationName: 'aid-escrow-ledger (replica reads)' });
+}
+
+function poolOptions(
+  config: AppConfig,
+  url: string | undefined,
+  pool: { connectionTimeoutMillis: number; applicationName: string },
+): DataSourceOptions {
   return {
     type: 'postgres',
     driver,
-    url: config.DATABASE_URL,
+    url,
     synchronize: false,
     logging: false,
     extra: {
       max: config.DB_POOL_SIZE,
       // A request waiting for a connection fails rather than hangs when the database is away.
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: pool.connectionTimeoutMillis,
       statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
       // The statement timeout is enforced by the server; a server that is stuck (stopped, or
       // behind a network black hole) enforces nothing. This bound is the client's own, a little
@@ -41,7 +58,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
       idle_in_transaction_session_timeout: 60000,
-      application_name: 'aid-escrow-ledger',
+      application_name: pool.applicationName,
     },
   };
 }

@@ -24,6 +24,8 @@ export interface PgError {
 const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '55000', '08000', '08003', '08006', '08001', '08004', '3D000', '28000', '28P01']);
 const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i;
 
+const RECOVERY_CONFLICT = /conflict with recovery/i;
+
 /**
  * TypeORM releases a query runner as soon as its connection reports an error (the server
  * terminated it, or went away) and then refuses the request's next query with one of these:
@@ -53,6 +55,9 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
   // A concurrent request created the same thing first (unique constraint).
   if (pg.code === '23505') return new InvalidState('conflicts with a record created at the same time; retry to see it');
   if (pg.code === '57014') return new DatabaseUnavailable('the database took too long to answer');
+  // A hot standby cancels a read whose snapshot still needs rows the primary's vacuum removed
+  // (or that holds up replay past max_standby_streaming_delay): the same read again may succeed.
+  if (RECOVERY_CONFLICT.test(pg.message ?? '')) return new DatabaseUnavailable('the read replica cancelled the read to keep up with the primary, try again');
   if ((pg.code && UNAVAILABLE_CODES.has(pg.code)) || UNAVAILABLE_MESSAGES.test(pg.message ?? '')) return new DatabaseUnavailable();
   return undefined;
 }

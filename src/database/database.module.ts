@@ -1,13 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { dataSourceOptions, runMigrations } from './data-source-options';
+import { dataSourceOptions, replicaDataSourceOptions, runMigrations } from './data-source-options';
 import { Database } from './database';
+import { ReadReplica } from './read-replica';
 
 /**
- * The pool (through TypeORM), migrations at start-up, and the Database provider: the one way
- * the rest of the code reaches PostgreSQL.
+ * The pool (through TypeORM), migrations at start-up, the read replica's pool when
+ * DATABASE_READ_URL is set (never migrated: a standby replays the primary's schema), and the
+ * Database provider: the one way the rest of the code reaches PostgreSQL.
  */
 @Module({
   imports: [
@@ -21,7 +23,24 @@ import { Database } from './database';
       },
     }),
   ],
-  providers: [Database],
+  providers: [
+    {
+      provide: ReadReplica,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig) => {
+        const replica = new ReadReplica(config.DATABASE_READ_URL ? replicaDataSourceOptions(config) : undefined);
+        await replica.open();
+        return replica;
+      },
+    },
+    Database,
+  ],
   exports: [Database],
 })
-export class DatabaseModule {}
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(private readonly replica: ReadReplica) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.replica.close();
+  }
+}

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isRetryable, isUnanswered } from './database-errors';
+import { ReadReplica, ReplicaStatus } from './read-replica';
 
 const MAX_ATTEMPTS = 5;
 /** The longest a streamed export may take (pg has no "no limit" for a stream). */
@@ -44,12 +45,35 @@ interface PostgresRunner {
  * is its manager and throws outside one, so a forgotten transaction fails loudly instead of
  * running a lock or a multi-statement write in autocommit. Reads outside a transaction use
  * `reader`; consistent multi-query reads (audits, public documents) use `snapshot`.
+ *
+ * With a read replica (DATABASE_READ_URL), `replicaReader`, `replicaSnapshot` and
+ * `replicaStream` read from it, for what may be a moment behind: public documents, ledger
+ * pages, export, verify. Everything else stays on the primary: writes, every read inside a
+ * write (there `replicaReader` is the open transaction's manager and the other two read the
+ * primary), and reads that must see the latest commit, such as authentication (a revoked key
+ * fails at once, whatever the replica's lag). Without a replica all three are the primary's.
  */
 @Injectable()
 export class Database {
   private readonly current = new AsyncLocalStorage<OpenTransaction>();
+  private readonly replica: ReadReplica;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() replica?: ReadReplica,
+  ) {
+    this.replica = replica ?? new ReadReplica();
+  }
+
+  /** Whether DATABASE_READ_URL is set. */
+  get hasReplica(): boolean {
+    return this.replica.configured;
+  }
+
+  /** The replica's state for /health; undefined without one. */
+  replicaStatus(): Promise<ReplicaStatus | undefined> {
+    return this.replica.configured ? this.replica.status() : Promise.resolve(undefined);
+  }
 
   /** The open transaction's manager; throws when none is open. */
   get writer(): EntityManager {
@@ -61,6 +85,15 @@ export class Database {
   /** For reads: the open transaction's manager (it sees its own writes), else the pool's. */
   get reader(): EntityManager {
     return this.open()?.manager ?? this.dataSource.manager;
+  }
+
+  /**
+   * For reads that may lag a moment: the open transaction's manager (a read inside a write stays
+   * on the primary), else the replica's pool, else (no replica) the primary's. Throws
+   * DatabaseUnavailable while a configured replica cannot be reached.
+   */
+  get replicaReader(): EntityManager {
+    return this.open()?.manager ?? (this.replica.configured ? this.replica.current().manager : this.dataSource.manager);
   }
 
   /**
@@ -118,8 +151,29 @@ export class Database {
    * Runs `work` in a REPEATABLE READ, READ ONLY transaction of its own: every query sees one
    * consistent moment (an audit or a public document never mixes two).
    */
-  async snapshot<T>(work: (snapshot: Snapshot) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
+  snapshot<T>(work: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    return this.snapshotOn(this.dataSource, work);
+  }
+
+  /**
+   * `snapshot` on the replica (on the primary inside a write, or without a replica). On a hot
+   * standby REPEATABLE READ READ ONLY is what a snapshot can be (no SERIALIZABLE there).
+   */
+  async replicaSnapshot<T>(work: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    return this.snapshotOn(await this.replicaSource(), work);
+  }
+
+  /** `stream` on the replica (on the primary inside a write, or without a replica). */
+  async replicaStream(sql: string, params: unknown[] = [], batchSize = 500): Promise<Readable> {
+    return this.streamOn(await this.replicaSource(), sql, params, batchSize);
+  }
+
+  private async replicaSource(): Promise<DataSource> {
+    return this.open() || !this.replica.configured ? this.dataSource : this.replica.ready();
+  }
+
+  private async snapshotOn<T>(source: DataSource, work: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    const runner = source.createQueryRunner();
     try {
       await runner.connect();
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -140,8 +194,12 @@ export class Database {
    * closed early (the client went away) still holds an open cursor, so its connection is
    * discarded instead.
    */
-  async stream(sql: string, params: unknown[] = [], batchSize = 500): Promise<Readable> {
-    const runner = this.dataSource.createQueryRunner();
+  stream(sql: string, params: unknown[] = [], batchSize = 500): Promise<Readable> {
+    return this.streamOn(this.dataSource, sql, params, batchSize);
+  }
+
+  private async streamOn(source: DataSource, sql: string, params: unknown[], batchSize: number): Promise<Readable> {
+    const runner = source.createQueryRunner();
     let client: PoolClient;
     try {
       client = (await runner.connect()) as PoolClient;

@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/roles.decorator';
+import { Database } from '../database/database';
+import type { ReplicaStatus } from '../database/read-replica';
 
 @ApiTags('health')
 @Public()
@@ -12,12 +14,24 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly db: Database,
   ) {}
 
-  /** 200 `{status: "ok"}` while the database answers, else 503. */
+  /**
+   * 200 `{status: "ok"}` while the primary answers, else 503. With a read replica it adds
+   * `replicaLagSeconds` (null while the replica does not answer) and `replica: {status}`. A
+   * replica that is away or behind does not fail the check: this instance still takes every
+   * write and authenticated read, and a load balancer that took it out would stop those too;
+   * the answer says so instead, for monitoring to act on.
+   */
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+  async check(): Promise<HealthCheckResult & { replicaLagSeconds?: number | null; replica?: { status: ReplicaStatus['status'] } }> {
+    const [result, replica] = await Promise.all([
+      this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]),
+      this.db.replicaStatus(),
+    ]);
+    if (!replica) return result;
+    return { ...result, replicaLagSeconds: replica.status === 'up' ? replica.lagSeconds : null, replica: { status: replica.status } };
   }
 }

@@ -69,9 +69,11 @@ export class JournalReaderService {
   /**
    * Keyset paging by seq: every transaction, sealed or not, in the order seq was assigned.
    * `nextAfterSeq` is null once a page comes back short: there is nothing more for now.
+   * Ledger pages, accounts and the export read from the read replica when there is one (they
+   * may be a moment behind); the followers below (webhooks) and positions read the primary.
    */
   async page(afterSeq: number, limit: number): Promise<{ items: JournalTransactionView[]; nextAfterSeq: number | null }> {
-    const rows: TransactionRow[] = await this.database.reader.query(`${TRANSACTIONS_SQL} LIMIT $2`, [afterSeq, limit]);
+    const rows: TransactionRow[] = await this.database.replicaReader.query(`${TRANSACTIONS_SQL} LIMIT $2`, [afterSeq, limit]);
     const items = rows.map(toView);
     return { items, nextAfterSeq: items.length === limit ? items[items.length - 1].seq : null };
   }
@@ -85,7 +87,7 @@ export class JournalReaderService {
     limit: number,
     filter: { kind?: string; escrowAccountId?: string },
   ): Promise<{ items: JournalTransactionView[]; nextAfterSeq: number | null }> {
-    const rows: TransactionRow[] = await this.database.reader.query(
+    const rows: TransactionRow[] = await this.database.replicaReader.query(
       `${TRANSACTION_COLUMNS}
          FROM journal_transactions t
          LEFT JOIN journal_chain c ON c.transaction_seq = t.seq
@@ -103,7 +105,7 @@ export class JournalReaderService {
    * `nextFromChainIndex` sees every transaction exactly once, however writers' commits interleave.
    */
   async chainPage(fromChainIndex: number, limit: number): Promise<{ items: JournalTransactionView[]; nextFromChainIndex: number }> {
-    const rows: TransactionRow[] = await this.database.reader.query(`${CHAIN_SQL} LIMIT $2`, [fromChainIndex, limit]);
+    const rows: TransactionRow[] = await this.database.replicaReader.query(`${CHAIN_SQL} LIMIT $2`, [fromChainIndex, limit]);
     const items = rows.map(toView);
     return { items, nextFromChainIndex: items.length > 0 ? items[items.length - 1].chainIndex! + 1 : fromChainIndex };
   }
@@ -134,7 +136,7 @@ export class JournalReaderService {
   }
 
   async accounts(): Promise<{ code: string; currency: string; balance: string; version: number }[]> {
-    const rows = await this.database.reader.query(
+    const rows = await this.database.replicaReader.query(
       `SELECT code, currency, balance::text AS balance, version FROM ledger_accounts ORDER BY code`,
     );
     return rows.map((r: { code: string; currency: string; balance: string; version: string }) => ({
@@ -198,10 +200,10 @@ export class JournalReaderService {
    * backpressure: memory stays flat, however long the journal. It runs in a read-only snapshot
    * transaction of its own, so the export is one consistent state of the ledger, and without
    * the statement timeout (DB_STATEMENT_TIMEOUT_MS guards requests; a long export is one
-   * statement that may rightly take minutes).
+   * statement that may rightly take minutes). On the read replica when there is one.
    */
   stream(): Promise<Readable> {
-    return this.database.stream(EXPORT_SQL);
+    return this.database.replicaStream(EXPORT_SQL);
   }
 }
 

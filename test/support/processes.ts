@@ -147,7 +147,7 @@ export interface EmbeddedServerProcess {
 }
 
 /** The postmaster of a data folder and all its children (backends, checkpointer, WAL writer…). */
-function serverProcesses(pgData: string): number[] {
+export function serverProcesses(pgData: string): number[] {
   const postmaster = Number(readFileSync(resolve(pgData, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const children = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))

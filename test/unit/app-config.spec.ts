@@ -18,12 +18,19 @@ describe('loadConfig', () => {
     ['PORT', 'eighty'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_READ_URL', 'replica.example.org'],
     ['DB_POOL_SIZE', '0'],
     ['LOG_LEVEL', 'loud'],
     ['SEALER_INTERVAL_MS', '-1'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigValidationError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
+  });
+
+  it('reads DATABASE_READ_URL, unset by default, and keeps its value out of errors', () => {
+    expect(loadConfig({}).DATABASE_READ_URL).toBeUndefined();
+    expect(loadConfig({ DATABASE_READ_URL: 'postgres://r@replica:5432/db' }).DATABASE_READ_URL).toBe('postgres://r@replica:5432/db');
+    expect(() => loadConfig({ DATABASE_READ_URL: 'mysql://user:hunter2@db/x' })).toThrow(/DATABASE_READ_URL=\[redacted\]/);
   });
 
   it('ignores unrelated variables and treats empty values as unset', () => {

@@ -155,8 +155,8 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     return row ? toSignedTreeHead(row) : undefined;
   }
 
-  async atSize(treeSize: number): Promise<SignedTreeHead | undefined> {
-    const [row] = await this.database.reader.query(`SELECT ${COLUMNS} FROM checkpoints c WHERE c.tree_size = $1`, [treeSize]);
+  async atSize(treeSize: number, db: EntityManager = this.database.reader): Promise<SignedTreeHead | undefined> {
+    const [row] = await db.query(`SELECT ${COLUMNS} FROM checkpoints c WHERE c.tree_size = $1`, [treeSize]);
     return row ? toSignedTreeHead(row) : undefined;
   }
 }

@@ -2,12 +2,14 @@ import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
+import { Database } from '../../database/database';
 import { IMMUTABLE } from '../cache-control';
 import { CheckpointService } from './checkpoint.service';
 import { LogIdentity } from '../witnessing/log-identity';
 import { SigningKeyService } from './signing-key.service';
 import { TreeSizeParam } from './dto/tree-size.param';
 
+/** Signed checkpoints only read, so they come from the read replica when there is one. */
 @ApiTags('transparency')
 @Public()
 @Controller('v1/public/checkpoints')
@@ -16,6 +18,7 @@ export class CheckpointsController {
     private readonly checkpoints: CheckpointService,
     private readonly key: SigningKeyService,
     private readonly identity: LogIdentity,
+    private readonly database: Database,
   ) {}
 
   /**
@@ -38,7 +41,7 @@ export class CheckpointsController {
 
   @Get('latest')
   async latest(@Res({ passthrough: true }) reply: FastifyReply) {
-    const head = await this.checkpoints.latest();
+    const head = await this.checkpoints.latest(this.database.replicaReader);
     if (!head) throw new NotFoundException('no checkpoint has been signed yet');
     void reply.header('cache-control', 'no-cache');
     return head;
@@ -47,7 +50,7 @@ export class CheckpointsController {
   /** A past checkpoint, e.g. the one a consistency proof starts from. */
   @Get(':treeSize')
   async atSize(@Param() params: TreeSizeParam, @Res({ passthrough: true }) reply: FastifyReply) {
-    const head = await this.checkpoints.atSize(params.treeSize);
+    const head = await this.checkpoints.atSize(params.treeSize, this.database.replicaReader);
     if (!head) throw new NotFoundException(`no checkpoint was signed at tree size ${params.treeSize}`);
     void reply.header('cache-control', IMMUTABLE);
     return head;

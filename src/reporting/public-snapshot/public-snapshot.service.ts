@@ -47,7 +47,8 @@ export class PublicSnapshotService {
     private readonly checkpoints: CheckpointService,
   ) {}
 
-  async watermark(db: EntityManager = this.database.reader): Promise<Watermark> {
+  /** Read from the replica when there is one, as the documents are (Database.replicaReader). */
+  async watermark(db: EntityManager = this.database.replicaReader): Promise<Watermark> {
     const { sealed, unsealed, headHash } = await this.journal.position(db);
     const checkpointSize = await this.checkpoints.latestSize(db);
     // Witnesses cosign after the checkpoint is signed: the dashboard shows how many did.
@@ -62,7 +63,10 @@ export class PublicSnapshotService {
 
   /**
    * The document for the current state: the cached copy when the ledger has not moved since it
-   * was built, else built anew in a REPEATABLE READ snapshot (concurrent requests share one build).
+   * was built, else built anew in a REPEATABLE READ snapshot (concurrent requests share one build)
+   * on the read replica when there is one. Documents never fall back to the primary when the
+   * replica is away (they answer 503): a fallback would pour all public traffic onto the primary
+   * just when it is short of help, and a client could see a newer document, then an older one.
    */
   async document(
     document: string,
@@ -74,7 +78,7 @@ export class PublicSnapshotService {
     const pendingKey = `${document}@${current.key}`;
     let pending = this.building.get(pendingKey);
     if (!pending) {
-      pending = this.database.snapshot(async ({ manager: db }) => {
+      pending = this.database.replicaSnapshot(async ({ manager: db }) => {
         // The snapshot may be newer than `current`: key the document by what it was built from.
         const at = await this.watermark(db);
         return { key: at.key, body: Buffer.from(await build(db, at), 'utf8') };
