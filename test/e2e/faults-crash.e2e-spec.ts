@@ -8,6 +8,9 @@ import { AppProcess, HttpResult, send, startAppProcess } from '../support/proces
  * retrying with their idempotency keys get their first answers instead of second deposits.
  */
 describe('an app process killed with SIGKILL under write load', () => {
+  // Two app starts, a load and a full verify: on a loaded 2-core machine that can pass a minute.
+  // A bound against a hang, not a timing assertion.
+  jest.setTimeout(180_000);
   let databaseUrl: string;
   let app: AppProcess | undefined;
   let cast: FaultCast;
