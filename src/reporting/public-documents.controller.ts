@@ -20,7 +20,7 @@ export class PublicDocumentsController {
   ) {}
 
   @Get('dashboard')
-  @ApiOkResponse({ description: 'Every escrow account with its balances, tranches and benchmark status; the ledger head and latest checkpoint' })
+  @ApiOkResponse({ description: 'A summary that does not grow with the tranches: each escrow account with its balances, tranche counts by status and amounts by category and phase; the ledger head, latest checkpoint, witnesses and oversight counts' })
   async dashboardJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.serve('dashboard', 'application/json; charset=utf-8', request, reply, async (db, at) =>
       JSON.stringify(await this.dashboard.build(db, at)),
