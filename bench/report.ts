@@ -65,6 +65,7 @@ export function targets(report: BenchReport): Target[] {
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
 const ms = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v)}`;
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`);
 const rate = (r: LoadResult) => `${n0(r.rps)}/s (p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms)${r.failed ? `, ${r.failed} failed` : ''}`;
 
 /** The human table (Markdown, so it pastes into the README) followed by the JSON line. */
@@ -97,10 +98,15 @@ export function render(report: BenchReport): string {
     lines.push(`| reads (${n0(r.tranches)} tranches; escrow account with ${n0(r.escrowTranches)}) | throughput | ratio to /health |`);
     lines.push('| --- | --- | --- |');
     lines.push(`| GET /health | ${rate(r.health)} | 1.00 |`);
-    lines.push(`| GET /v1/public/dashboard (200, ${(r.dashboardBytes / 1024 / 1024).toFixed(1)} MiB each) | ${rate(r.dashboard)} | ${(r.dashboard.rps / r.health.rps).toFixed(2)} |`);
-    lines.push(`| GET /v1/public/dashboard, Accept-Encoding: gzip (200, ${(r.dashboardGzipBytes / 1024).toFixed(0)} KiB each) | ${rate(r.dashboardGzip)} | ${(r.dashboardGzip.rps / r.health.rps).toFixed(2)} |`);
+    lines.push(`| GET /v1/public/dashboard (200, ${size(r.dashboardBytes)} each) | ${rate(r.dashboard)} | ${(r.dashboard.rps / r.health.rps).toFixed(2)} |`);
+    lines.push(`| GET /v1/public/dashboard, Accept-Encoding: gzip (200, ${size(r.dashboardGzipBytes)} each) | ${rate(r.dashboardGzip)} | ${(r.dashboardGzip.rps / r.health.rps).toFixed(2)} |`);
     lines.push(`| GET /v1/public/dashboard, If-None-Match (304) | ${rate(r.dashboardConditional)} | ${(r.dashboardConditional.rps / r.health.rps).toFixed(2)} |`);
     lines.push(`| GET /v1/escrow-accounts/:id | ${rate(r.escrow)} | ${(r.escrow.rps / r.health.rps).toFixed(2)} |`);
+    if (r.page) {
+      lines.push(`| GET / (the page, figures rendered on the server), gzip (200, ${size(r.pageGzipBytes)} each) | ${rate(r.page)} | ${(r.page.rps / r.health.rps).toFixed(2)} |`);
+      lines.push(`| GET /v1/public/escrow-accounts/:id/tranches?limit=200, first page (${size(r.tranchePageBytes)}) | ${rate(r.trancheFirstPage)} | ${(r.trancheFirstPage.rps / r.health.rps).toFixed(2)} |`);
+      lines.push(`| the same, last page (keyset cursor) | ${rate(r.trancheLastPage)} | ${(r.trancheLastPage.rps / r.health.rps).toFixed(2)} |`);
+    }
     lines.push('');
   }
   if (report.verify || report.export) {

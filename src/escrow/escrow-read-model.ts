@@ -6,7 +6,9 @@ import { EscrowAccountView } from './accounts/account.types';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { DonorTotalsRepository } from './accounts/donor-totals.repository';
 import { BenchmarkView, BenchmarkViews } from './benchmarks/benchmark-views';
-import { TrancheCategory, TrancheRow, TrancheStatus } from './tranches/tranche.types';
+import { formatAmount } from '../common/money/money';
+import { AccountTrancheSummary, TrancheKey, TranchePage } from './escrow-summary';
+import { TRANCHE_STATUSES, TrancheCategory, TrancheRow, TrancheStatus } from './tranches/tranche.types';
 
 /** A money movement into or out of an account, for public reports. */
 export interface AccountMovement {
@@ -60,6 +62,84 @@ export class EscrowReadModel {
     private readonly benchmarks: BenchmarkViews,
   ) {}
 
+  /**
+   * Every account with its balances (the running totals) and its tranches summed by status and
+   * by category and phase in SQL: the answer's size and cost grow with accounts, categories and
+   * phases, not with tranches. Three queries however many accounts; in the caller's snapshot.
+   */
+  async summaries(db: EntityManager): Promise<(EscrowAccountView & AccountTrancheSummary)[]> {
+    const accounts = await this.accounts.findAll(db);
+    const ids = accounts.map((a) => a.id);
+    const donorTotals = groupBy(await this.totals.forAccounts(db, ids), (r) => r.escrow_account_id);
+    const counts: { escrow_account_id: string; status: TrancheStatus; n: number }[] = await db.query(
+      `SELECT escrow_account_id, status, count(*)::int AS n FROM tranches
+        WHERE escrow_account_id = ANY ($1) GROUP BY escrow_account_id, status`,
+      [ids],
+    );
+    const sums: { escrow_account_id: string; category: TrancheCategory; phase: number; amount: string; released: string }[] = await db.query(
+      `SELECT escrow_account_id, category, phase,
+              sum(amount - returned_amount)::text AS amount, sum(released_amount)::text AS released
+         FROM tranches WHERE escrow_account_id = ANY ($1)
+        GROUP BY escrow_account_id, phase, category ORDER BY escrow_account_id, phase, category`,
+      [ids],
+    );
+    const countsOf = groupBy(counts, (r) => r.escrow_account_id);
+    const sumsOf = groupBy(sums, (r) => r.escrow_account_id);
+    return accounts.map((a) => {
+      const trancheCounts = Object.fromEntries(TRANCHE_STATUSES.map((s) => [s, 0])) as Record<TrancheStatus, number>;
+      for (const row of countsOf.get(a.id) ?? []) trancheCounts[row.status] = row.n;
+      return {
+        ...toEscrowAccountView(a, donorTotals.get(a.id) ?? []),
+        trancheCounts,
+        byCategoryPhase: (sumsOf.get(a.id) ?? []).map((r) => ({
+          category: r.category,
+          phase: r.phase,
+          amount: formatAmount(r.amount, a.currency),
+          released: formatAmount(r.released, a.currency),
+        })),
+      };
+    });
+  }
+
+  /**
+   * One page of an account's tranches in (phase, category, id) order, starting after `after`:
+   * keyset paging on the index tranches_escrow_page, so page 1,000 costs what page 1 does and a
+   * tranche made while someone pages never shifts or repeats the others. Undefined when the
+   * account does not exist.
+   */
+  async tranchePage(db: EntityManager, escrowAccountId: string, after: TrancheKey | null, limit: number): Promise<TranchePage | undefined> {
+    const account = await this.accounts.find(db, escrowAccountId);
+    if (!account) return undefined;
+    const columns = `SELECT id, category, phase, amount::text AS amount, released_amount::text AS released_amount, status,
+                            recipient_organization_id FROM tranches WHERE escrow_account_id = $1`;
+    // One row more than asked tells whether another page follows.
+    const rows: PageRow[] = after
+      ? await db.query(`${columns} AND (phase, category, id) > ($2, $3, $4) ORDER BY phase, category, id LIMIT $5`, [
+          escrowAccountId,
+          after.phase,
+          after.category,
+          after.id,
+          limit + 1,
+        ])
+      : await db.query(`${columns} ORDER BY phase, category, id LIMIT $2`, [escrowAccountId, limit + 1]);
+    const shown = rows.slice(0, limit);
+    const benchmarksOf = groupBy(await this.benchmarks.forTranches(db, shown.map((t) => t.id)), (b) => b.trancheId);
+    const last = shown.at(-1);
+    return {
+      items: shown.map((t) => ({
+        id: t.id,
+        category: t.category,
+        phase: t.phase,
+        amount: formatAmount(t.amount, account.currency),
+        releasedAmount: formatAmount(t.released_amount, account.currency),
+        status: t.status,
+        recipientOrganizationId: t.recipient_organization_id,
+        benchmarks: (benchmarksOf.get(t.id) ?? []).map((b) => ({ kind: b.kind, status: b.status })),
+      })),
+      next: rows.length > limit && last ? { phase: last.phase, category: last.category, id: last.id } : null,
+    };
+  }
+
   async report(db: EntityManager): Promise<EscrowReport> {
     const accounts = await this.accounts.findAll(db);
     const ids = accounts.map((a) => a.id);
@@ -108,6 +188,16 @@ export class EscrowReadModel {
       refunds: await movements('refunds'),
     };
   }
+}
+
+interface PageRow {
+  id: string;
+  category: TrancheCategory;
+  phase: number;
+  amount: string;
+  released_amount: string;
+  status: TrancheStatus;
+  recipient_organization_id: string;
 }
 
 /** A tranche's row with what reports add: when it was made. */

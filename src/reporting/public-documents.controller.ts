@@ -3,10 +3,9 @@ import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/roles.decorator';
 import { DashboardService } from './dashboard/dashboard.service';
-import { acceptsGzip } from './http/accept-encoding';
-import { matchesEtag, REVALIDATE } from './http/conditional-get';
+import { serveSnapshotDocument } from './http/serve-document';
 import { IatiService } from './iati/iati.service';
-import { PublicSnapshotService, Watermark } from './public-snapshot/public-snapshot.service';
+import { PublicSnapshotService } from './public-snapshot/public-snapshot.service';
 
 /** The public documents built from one snapshot and cached per ledger state: ETag, 304, gzip. */
 @ApiTags('transparency')
@@ -20,7 +19,7 @@ export class PublicDocumentsController {
   ) {}
 
   @Get('dashboard')
-  @ApiOkResponse({ description: 'Every escrow account with its balances, tranches and benchmark status; the ledger head and latest checkpoint' })
+  @ApiOkResponse({ description: 'A summary that does not grow with the tranches: each escrow account with its balances, tranche counts by status and amounts by category and phase; the ledger head, latest checkpoint, witnesses and oversight counts' })
   async dashboardJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.serve('dashboard', 'application/json; charset=utf-8', request, reply, async (db, at) =>
       JSON.stringify(await this.dashboard.build(db, at)),
@@ -34,25 +33,13 @@ export class PublicDocumentsController {
     await this.serve('iati', 'application/xml; charset=utf-8', request, reply, (db) => this.iati.build(db));
   }
 
-  private async serve(
+  private serve(
     document: string,
     contentType: string,
     request: FastifyRequest,
     reply: FastifyReply,
     build: Parameters<PublicSnapshotService['document']>[2],
   ): Promise<void> {
-    const current: Watermark = await this.snapshots.watermark();
-    void reply.header('cache-control', REVALIDATE).header('vary', 'accept-encoding');
-    if (matchesEtag(request.headers['if-none-match'], this.snapshots.etag(document, current.key))) {
-      await reply.header('etag', this.snapshots.etag(document, current.key)).status(304).send();
-      return;
-    }
-    const entry = await this.snapshots.document(document, current, build);
-    void reply.header('etag', this.snapshots.etag(document, entry.key)).header('content-type', contentType);
-    if (acceptsGzip(request.headers['accept-encoding'])) {
-      await reply.header('content-encoding', 'gzip').send(await this.snapshots.gzipped(entry));
-    } else {
-      await reply.send(entry.body);
-    }
+    return serveSnapshotDocument(this.snapshots, document, contentType, request, reply, build);
   }
 }

@@ -11,6 +11,8 @@ import { PageAssets } from './dashboard/page-assets';
 import { IatiService } from './iati/iati.service';
 import { PublicDocumentsController } from './public-documents.controller';
 import { PublicSnapshotService } from './public-snapshot/public-snapshot.service';
+import { PublicTranchesController } from './tranche-pages/public-tranches.controller';
+import { TranchePagesService } from './tranche-pages/tranche-pages.service';
 
 /**
  * Public reporting: the dashboard (page and JSON) and the IATI export, built from one
@@ -19,7 +21,7 @@ import { PublicSnapshotService } from './public-snapshot/public-snapshot.service
  */
 @Module({
   imports: [DatabaseModule, LedgerModule, AuthModule, EscrowModule, AttestationModule, OversightModule],
-  controllers: [PublicDocumentsController, DashboardPageController],
-  providers: [PublicSnapshotService, DashboardService, IatiService, PageAssets],
+  controllers: [PublicDocumentsController, PublicTranchesController, DashboardPageController],
+  providers: [PublicSnapshotService, DashboardService, TranchePagesService, IatiService, PageAssets],
 })
 export class ReportingModule {}

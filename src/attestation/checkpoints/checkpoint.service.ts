@@ -135,6 +135,11 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** How many witnesses cosigned the latest checkpoint, of how many, and the quorum (the dashboard shows it). */
+  /** The log's C2SP verifier key (as GET /v1/public/checkpoints/key gives it), for pages that point at GET /checkpoint. */
+  verifierKey(): string {
+    return this.identity.vkey();
+  }
+
   witnessStatus(db: EntityManager = this.database.reader): Promise<WitnessStatus> {
     return this.witnessed.status(db);
   }

@@ -109,8 +109,9 @@ CREATE TABLE tranches (
   CONSTRAINT tranches_amounts_within CHECK (released_amount + returned_amount <= amount AND retention_amount <= amount),
   CONSTRAINT tranches_open_while_remaining CHECK ((status IN ('allocated','release_pending')) = (released_amount + returned_amount < amount))
 );
--- An escrow account's tranches, in phase order.
-CREATE INDEX tranches_escrow ON tranches (escrow_account_id, phase);
+-- An escrow account's tranches in the public pages' keyset order (phase, category, id); its
+-- prefix serves the phase-order checks.
+CREATE INDEX tranches_escrow_page ON tranches (escrow_account_id, phase, category, id);
 -- What the deadline sweeper looks for: open tranches with a deadline, soonest first.
 CREATE INDEX tranches_release_by ON tranches (release_by) WHERE release_by IS NOT NULL AND status IN ('allocated','release_pending');
 

@@ -1,28 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthService } from '../../auth/auth.service';
-import { groupBy } from '../../common/group-by';
-import { formatAmount } from '../../common/money/money';
 import type { EscrowBalances, EscrowStatus } from '../../escrow/accounts/account.types';
-import type { BenchmarkKind, BenchmarkStatus } from '../../escrow/benchmarks/benchmark-status';
+import type { CategoryPhaseTotal, TrancheCounts } from '../../escrow/escrow-summary';
 import { EscrowReadModel } from '../../escrow/escrow-read-model';
-import type { TrancheCategory, TrancheStatus } from '../../escrow/tranches/tranche.types';
 import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
 import type { SignedTreeHead } from '../../attestation/checkpoints/signed-tree-head';
 import { OversightCounts, OversightReadService } from '../../oversight/oversight-read.service';
 import type { WitnessStatus } from '../../attestation/witnessing/witnessed-checkpoints';
 import type { Watermark } from '../public-snapshot/public-snapshot.service';
-
-export interface DashboardTranche {
-  id: string;
-  category: TrancheCategory;
-  phase: number;
-  amount: string;
-  status: TrancheStatus;
-  /** The recipient organization's name. */
-  recipient: string;
-  benchmarks: { kind: BenchmarkKind; status: BenchmarkStatus }[];
-}
 
 export interface DashboardAccount {
   id: string;
@@ -31,12 +16,15 @@ export interface DashboardAccount {
   country: string | null;
   status: EscrowStatus;
   balances: EscrowBalances;
-  tranches: DashboardTranche[];
+  trancheCounts: TrancheCounts;
+  byCategoryPhase: CategoryPhaseTotal[];
 }
 
 export interface DashboardView {
   generatedAt: string;
   ledger: { transactions: number; sealed: number; headHash: string | null };
+  checkpoint: SignedTreeHead | null;
+  /** The same checkpoint under the name the dashboard used before the summary (kept for its readers). */
   latestCheckpoint: SignedTreeHead | null;
   /** Reports received and cases by status: counts only, nothing of their content. */
   oversight: OversightCounts;
@@ -46,29 +34,28 @@ export interface DashboardView {
 }
 
 /**
- * The public dashboard's read model (GET /v1/public/dashboard). Figures come from the same
- * code as the escrow API (through its read model) and benchmark status from the escrow domain's
- * own derivation, so the page can never disagree with them.
- * Runs inside the caller's snapshot: a handful of queries for all accounts, not one per account.
+ * The public dashboard's read model (GET /v1/public/dashboard): a summary whose size does not
+ * grow with the number of tranches (those are paged: GET /v1/public/escrow-accounts/:id/tranches).
+ * Balances are the escrow API's running totals and the tranche figures are summed by the escrow
+ * read model in SQL, so the page can never disagree with the API. Runs inside the caller's
+ * snapshot: a handful of queries for all accounts, not one per account.
  */
 @Injectable()
 export class DashboardService {
   constructor(
     private readonly escrow: EscrowReadModel,
-    private readonly identity: AuthService,
     private readonly checkpoints: CheckpointService,
     private readonly oversight: OversightReadService,
   ) {}
 
   async build(db: EntityManager, at: Watermark): Promise<DashboardView> {
-    const { accounts, tranches } = await this.escrow.report(db);
-    const names = await this.identity.organizationNames(db, [...new Set(tranches.map((t) => t.recipientOrganizationId))]);
-    const latestCheckpoint = await this.checkpoints.latest(db);
-    const tranchesOf = groupBy(tranches, (t) => t.escrowAccountId);
+    const accounts = await this.escrow.summaries(db);
+    const checkpoint = (await this.checkpoints.latest(db)) ?? null;
     return {
       generatedAt: new Date().toISOString(),
       ledger: { transactions: at.sealed + at.unsealed, sealed: at.sealed, headHash: at.headHash },
-      latestCheckpoint: latestCheckpoint ?? null,
+      checkpoint,
+      latestCheckpoint: checkpoint,
       oversight: await this.oversight.counts(db),
       witnesses: await this.checkpoints.witnessStatus(db),
       escrowAccounts: accounts.map((account) => ({
@@ -78,15 +65,8 @@ export class DashboardService {
         country: account.country,
         status: account.status,
         balances: account.balances,
-        tranches: (tranchesOf.get(account.id) ?? []).map((t) => ({
-          id: t.id,
-          category: t.category,
-          phase: t.phase,
-          amount: formatAmount(t.amount, t.currency),
-          status: t.status,
-          recipient: names.get(t.recipientOrganizationId) ?? t.recipientOrganizationId,
-          benchmarks: t.benchmarks.map((b) => ({ kind: b.kind, status: b.status })),
-        })),
+        trancheCounts: account.trancheCounts,
+        byCategoryPhase: account.byCategoryPhase,
       })),
     };
   }

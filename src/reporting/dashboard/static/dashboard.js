@@ -1,18 +1,15 @@
-// The public dashboard: reads GET /v1/public/dashboard and draws it with the DOM API only
-// (textContent, never innerHTML: names come from users). No build step, no library; the page's
-// CSP allows scripts from this origin only, hence this file.
+// The public dashboard's script. The server renders the summary into the page (it reads with
+// JavaScript off); this adds what needs a request: each account's tranches, page by page from
+// GET /v1/public/escrow-accounts/:id/tranches, and a refresh of the summary every 30 s by
+// fetching the page again (one renderer for the figures: the server's). DOM API only
+// (textContent, never innerHTML: names come from users); amounts are shown as the exact decimal
+// strings the API sends, never turned into numbers. No build step, no library; the page's CSP
+// allows scripts from this origin only, hence this file.
 (function () {
   'use strict';
 
   var REFRESH_MS = 30000;
-  var FIGURES = [
-    ['deposited', 'Deposited'],
-    ['allocated', 'Allocated'],
-    ['released', 'Released'],
-    ['refunded', 'Refunded'],
-    ['repaid', 'Repaid'],
-    ['unallocated', 'Unallocated'],
-  ];
+  var PAGE_SIZE = 50;
   var CATEGORIES = {
     utilities: 'Water & utilities',
     shelters: 'Shelters',
@@ -22,7 +19,6 @@
   };
   var TRANCHE_STATUS = { allocated: 'Allocated', release_pending: 'Release pending', released: 'Released', cancelled: 'Cancelled', expired: 'Expired' };
   var BENCHMARK_KIND = { humanitarian_access: 'Humanitarian access', anti_corruption: 'Anti-corruption', final_audit: 'Final audit' };
-  var lastShown = null;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -45,191 +41,124 @@
     return (negative ? '-' : '') + whole + (parts.length > 1 ? '.' + parts[1] : '');
   }
 
-  function integer(n) {
-    return groupDigits(String(n));
+  function showProblem(message) {
+    var status = document.getElementById('status');
+    status.hidden = false;
+    status.className = 'notice warn';
+    status.textContent = message;
   }
 
-  function shortHash(hex) {
-    return hex ? hex.slice(0, 16) + '…' + hex.slice(-8) : '—';
-  }
-
-  function setText(selector, value, title) {
-    var node = document.querySelector(selector);
-    node.textContent = value;
-    if (title) node.title = title;
-  }
-
-  function renderLedger(data) {
-    document.getElementById('ledger').hidden = false;
-    setText('[data-ledger="transactions"]', integer(data.ledger.transactions));
-    setText('[data-ledger="sealed"]', integer(data.ledger.sealed));
-    setText('[data-ledger="headHash"]', data.ledger.headHash || '—');
-    var cp = data.latestCheckpoint;
-    document.getElementById('checkpoint').hidden = !cp;
-    document.getElementById('no-checkpoint').hidden = !!cp;
-    if (cp) {
-      setText('[data-checkpoint="treeSize"]', integer(cp.treeSize));
-      setText('[data-checkpoint="timestamp"]', cp.timestamp.replace('T', ' ').replace(/\.\d+Z$/, ''), cp.timestamp);
-      setText('[data-checkpoint="rootHash"]', cp.rootHash);
-      setText('[data-checkpoint="signature"]', cp.signature);
-    }
-    document.getElementById('verify-command').textContent =
-      'npm run -s cli -- proof:verify --url ' + location.origin + (cp ? ' --chain-index 0' : '');
-  }
-
-  /** Sums per category and phase; cancelled tranches hold no money and are left out. */
-  function chartData(tranches) {
-    var rows = {};
-    var phases = {};
-    tranches.forEach(function (t) {
-      if (t.status === 'cancelled') return;
-      rows[t.category] = rows[t.category] || { total: 0, phases: {} };
-      // Numbers only for drawing; the exact decimal strings are shown in the table.
-      var value = Number(t.amount);
-      rows[t.category].total += value;
-      rows[t.category].phases[t.phase] = (rows[t.category].phases[t.phase] || 0) + value;
-      phases[t.phase] = true;
-    });
-    return {
-      categories: Object.keys(CATEGORIES).filter(function (c) { return rows[c]; }).map(function (c) { return { category: c, row: rows[c] }; }),
-      phases: Object.keys(phases).map(Number).sort(function (a, b) { return a - b; }),
-    };
-  }
-
-  function renderChart(account) {
-    var data = chartData(account.tranches);
-    var figure = el('figure', { className: 'chart', 'aria-label': 'Allocated and released funds by category and phase' });
-    figure.appendChild(el('figcaption', { text: 'By category and phase (' + account.currency + ')' }));
-    if (data.categories.length === 0) {
-      figure.appendChild(el('p', { className: 'muted', text: 'No tranches yet.' }));
-      return figure;
-    }
-    var max = Math.max.apply(null, data.categories.map(function (c) { return c.row.total; }));
-    data.categories.forEach(function (entry) {
-      var track = el('div', { className: 'track' });
-      data.phases.forEach(function (phase) {
-        var value = entry.row.phases[phase];
-        if (!value) return;
-        var segment = el('span', {
-          className: 'segment phase-' + (((phase - 1) % 6) + 1),
-          'data-chart-category': entry.category,
-          'data-chart-phase': String(phase),
-          title: CATEGORIES[entry.category] + ', phase ' + phase + ': ' + groupDigits(String(value)) + ' ' + account.currency,
-        });
-        segment.style.width = ((value / max) * 100).toFixed(3) + '%';
-        track.appendChild(segment);
-      });
-      figure.appendChild(
-        el('div', { className: 'bar' }, [
-          el('span', { className: 'bar-label', text: CATEGORIES[entry.category] }),
-          track,
+  function trancheRow(t) {
+    var benchmarks = el('div', { className: 'benchmarks' });
+    if (t.benchmarks.length === 0) benchmarks.appendChild(el('span', { className: 'muted', text: 'none yet' }));
+    t.benchmarks.forEach(function (b) {
+      benchmarks.appendChild(
+        el('span', { className: 'badge benchmark-' + b.status, 'data-benchmark-kind': b.kind, 'data-benchmark-status': b.status }, [
+          document.createTextNode((BENCHMARK_KIND[b.kind] || b.kind) + ': '),
+          el('strong', { text: b.status }),
         ]),
       );
     });
-    var legend = el('ul', { className: 'legend' });
-    data.phases.forEach(function (phase) {
-      legend.appendChild(el('li', {}, [el('span', { className: 'swatch phase-' + (((phase - 1) % 6) + 1) }), document.createTextNode('Phase ' + phase)]));
-    });
-    figure.appendChild(legend);
-    return figure;
+    return el('tr', { 'data-tranche': t.id }, [
+      el('td', { 'data-label': 'Phase', 'data-cell': 'phase', text: String(t.phase) }),
+      el('td', { 'data-label': 'Category', 'data-cell': 'category', text: CATEGORIES[t.category] || t.category }),
+      el('td', { 'data-label': 'Recipient', 'data-cell': 'recipient', text: t.recipient.name }),
+      el('td', { 'data-label': 'Amount', 'data-cell': 'amount', className: 'num', text: groupDigits(t.amount) }),
+      el('td', { 'data-label': 'Released', 'data-cell': 'released', className: 'num', text: groupDigits(t.releasedAmount) }),
+      el('td', { 'data-label': 'Status', 'data-cell': 'status' }, [
+        el('span', { className: 'badge tranche-' + t.status, 'data-tranche-status': t.status, text: TRANCHE_STATUS[t.status] || t.status }),
+      ]),
+      el('td', { 'data-label': 'Benchmarks', 'data-cell': 'benchmarks' }, [benchmarks]),
+    ]);
   }
 
-  function renderTranches(account) {
-    if (account.tranches.length === 0) return el('p', { className: 'muted', text: 'No tranches allocated yet.' });
-    var head = el('tr', {}, ['Phase', 'Category', 'Recipient', 'Amount', 'Status', 'Benchmarks'].map(function (h) {
+  function trancheTable(currency) {
+    var head = el('tr', {}, ['Phase', 'Category', 'Recipient', 'Amount (' + currency + ')', 'Released (' + currency + ')', 'Status', 'Benchmarks'].map(function (h) {
       return el('th', { scope: 'col', text: h });
     }));
-    var body = el('tbody');
-    account.tranches.forEach(function (t) {
-      var benchmarks = el('div', { className: 'benchmarks' });
-      if (t.benchmarks.length === 0) benchmarks.appendChild(el('span', { className: 'muted', text: 'none yet' }));
-      t.benchmarks.forEach(function (b) {
-        benchmarks.appendChild(
-          el('span', { className: 'badge benchmark-' + b.status, 'data-benchmark-kind': b.kind, 'data-benchmark-status': b.status }, [
-            document.createTextNode(BENCHMARK_KIND[b.kind] + ': '),
-            el('strong', { text: b.status }),
-          ]),
-        );
-      });
-      body.appendChild(
-        el('tr', { 'data-tranche': t.id }, [
-          el('td', { 'data-label': 'Phase', 'data-cell': 'phase', text: String(t.phase) }),
-          el('td', { 'data-label': 'Category', 'data-cell': 'category', text: CATEGORIES[t.category] || t.category }),
-          el('td', { 'data-label': 'Recipient', 'data-cell': 'recipient', text: t.recipient }),
-          el('td', { 'data-label': 'Amount', 'data-cell': 'amount', className: 'num', text: groupDigits(t.amount) }),
-          el('td', { 'data-label': 'Status', 'data-cell': 'status' }, [
-            el('span', { className: 'badge tranche-' + t.status, 'data-tranche-status': t.status, text: TRANCHE_STATUS[t.status] || t.status }),
-          ]),
-          el('td', { 'data-label': 'Benchmarks', 'data-cell': 'benchmarks' }, [benchmarks]),
-        ]),
-      );
-    });
-    return el('div', { className: 'table-wrap' }, [el('table', { className: 'tranches' }, [el('thead', {}, [head]), body])]);
+    return el('div', { className: 'table-wrap' }, [el('table', { className: 'tranches' }, [el('thead', {}, [head]), el('tbody')])]);
   }
 
-  function renderAccount(account) {
-    var status = el('span', { className: 'badge account-' + account.status, 'data-account-status': account.status, text: account.status === 'suspended' ? 'Suspended' : account.status === 'closed' ? 'Closed' : 'Active' });
-    var figures = el('dl', { className: 'figures' }, FIGURES.map(function (f) {
-      return el('div', { className: 'figure figure-' + f[0] }, [
-        el('dt', {}, [document.createTextNode(f[1] + ' '), el('span', { className: 'currency', text: account.currency })]),
-        el('dd', {}, [el('span', { className: 'amount', 'data-figure': f[0], text: groupDigits(account.balances[f[0]]) })]),
-      ]);
-    }));
-    var card = el('article', { className: 'panel account', 'data-account': account.id }, [
-      el('header', { className: 'account-head' }, [
-        el('h2', { text: account.name }),
-        el('div', { className: 'meta' }, [status, account.country ? el('span', { className: 'muted', text: account.country }) : null]),
-      ]),
-      account.status === 'suspended'
-        ? el('p', { className: 'notice warn', text: 'This account is suspended after a reported violation: no release can be requested or approved until it is resumed.' })
-        : null,
-      figures,
-      renderChart(account),
-      el('h3', { text: 'Tranches' }),
-      renderTranches(account),
-    ]);
-    return card;
-  }
-
-  function render(data) {
-    renderLedger(data);
-    var container = document.getElementById('accounts');
-    container.textContent = '';
-    if (data.escrowAccounts.length === 0) container.appendChild(el('p', { className: 'muted', text: 'No escrow accounts yet.' }));
-    data.escrowAccounts.forEach(function (account) {
-      container.appendChild(renderAccount(account));
-    });
-    document.getElementById('generated').textContent = ' · data as of ' + data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-    var status = document.getElementById('status');
-    status.hidden = true;
-    document.body.setAttribute('data-state', 'ready');
-  }
-
-  function load() {
-    // `no-cache` revalidates with the ETag: the server answers 304 until the ledger moves.
-    return fetch('/v1/public/dashboard', { cache: 'no-cache', headers: { accept: 'application/json' } })
+  /** Fetches the next page of an account's tranches into its list; the control then asks for the page after. */
+  function showTranches(control) {
+    var id = control.getAttribute('data-show-tranches');
+    var card = control.closest('[data-account]');
+    var list = card.querySelector('[data-tranches-for]');
+    var cursor = control.getAttribute('data-cursor');
+    var url = '/v1/public/escrow-accounts/' + encodeURIComponent(id) + '/tranches?limit=' + PAGE_SIZE + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+    control.setAttribute('aria-busy', 'true');
+    return fetch(url, { headers: { accept: 'application/json' } })
       .then(function (response) {
-        if (!response.ok) throw new Error('the dashboard answered ' + response.status);
+        if (!response.ok) throw new Error('the tranches answered ' + response.status);
         return response.json();
       })
-      .then(function (data) {
-        var key = JSON.stringify([data.ledger, data.latestCheckpoint, data.escrowAccounts]);
-        if (key !== lastShown) {
-          lastShown = key;
-          render(data);
+      .then(function (page) {
+        if (!list.firstChild) {
+          var currency = card.querySelector('.figure .currency');
+          list.appendChild(trancheTable(currency ? currency.textContent : ''));
+        }
+        var body = list.querySelector('tbody');
+        page.items.forEach(function (t) {
+          body.appendChild(trancheRow(t));
+        });
+        var total = card.querySelector('[data-tranche-total]').getAttribute('data-tranche-total');
+        list.setAttribute('data-shown', String(body.children.length));
+        control.removeAttribute('aria-busy');
+        if (page.nextCursor) {
+          control.setAttribute('data-cursor', page.nextCursor);
+          control.textContent = 'Show more tranches (' + groupDigits(String(body.children.length)) + ' of ' + groupDigits(total) + ' shown)';
+        } else {
+          control.parentNode.removeChild(control);
         }
       })
       .catch(function (error) {
-        var status = document.getElementById('status');
-        status.hidden = false;
-        status.className = 'notice warn';
-        status.textContent = 'Could not load the ledger: ' + error.message + '. Retrying…';
-        if (document.body.getAttribute('data-state') !== 'ready') document.body.setAttribute('data-state', 'error');
+        control.removeAttribute('aria-busy');
+        showProblem('Could not load the tranches: ' + error.message + '.');
       });
   }
 
-  load();
+  document.addEventListener('click', function (event) {
+    var control = event.target.closest && event.target.closest('[data-show-tranches]');
+    if (!control) return;
+    event.preventDefault();
+    if (control.getAttribute('aria-busy') !== 'true') showTranches(control);
+  });
+
+  /**
+   * Fetches the page again (`no-cache`: 304 until the ledger moves) and, when its summary is of a
+   * newer state, puts it in place, keeping the tranches a reader has opened.
+   */
+  function refresh() {
+    return fetch(location.pathname, { cache: 'no-cache', headers: { accept: 'text/html' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('the page answered ' + response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('summary');
+        var current = document.getElementById('summary');
+        if (!fresh || !current || fresh.getAttribute('data-watermark') === current.getAttribute('data-watermark')) return;
+        current.querySelectorAll('[data-tranches-for]').forEach(function (opened) {
+          if (!opened.firstChild) return;
+          var id = opened.getAttribute('data-tranches-for');
+          var slot = fresh.querySelector('[data-tranches-for="' + id + '"]');
+          if (!slot) return;
+          slot.parentNode.replaceChild(document.adoptNode(opened), slot);
+          var more = fresh.querySelector('[data-show-tranches="' + id + '"]');
+          var oldMore = current.querySelector('[data-show-tranches="' + id + '"]');
+          if (more && oldMore && oldMore.getAttribute('data-cursor')) more.parentNode.replaceChild(document.adoptNode(oldMore), more);
+          else if (more && !oldMore) more.parentNode.removeChild(more);
+        });
+        current.parentNode.replaceChild(document.adoptNode(fresh), current);
+        document.getElementById('status').hidden = true;
+      })
+      .catch(function (error) {
+        showProblem('Could not refresh the ledger: ' + error.message + '. Retrying…');
+      });
+  }
+
   setInterval(function () {
-    if (!document.hidden) load();
+    if (!document.hidden) refresh();
   }, REFRESH_MS);
+  document.body.setAttribute('data-script', 'ready');
 })();
