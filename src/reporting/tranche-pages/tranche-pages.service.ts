@@ -25,7 +25,7 @@ export interface PublicTranchePage {
 
 /**
  * GET /v1/public/escrow-accounts/:id/tranches: the dashboard's tranches, one page at a time.
- * Each page is read in one snapshot (tranches, their benchmarks' status and the recipients'
+ * Each page is read in one snapshot, on the read replica when there is one (tranches, their benchmarks' status and the recipients'
  * names agree with one another); the escrow read model does the keyset paging.
  */
 @Injectable()
@@ -38,7 +38,7 @@ export class TranchePagesService {
 
   async page(escrowAccountId: string, cursor: string | undefined, limit: number): Promise<PublicTranchePage> {
     const after = cursor === undefined ? null : decodeTrancheCursor(cursor);
-    return this.database.snapshot(async ({ manager: db }) => {
+    return this.database.replicaSnapshot(async ({ manager: db }) => {
       const page = await this.escrow.tranchePage(db, escrowAccountId, after, limit);
       if (!page) throw new NotFound('escrow account', escrowAccountId);
       const names = await this.identity.organizationNames(db, [...new Set(page.items.map((t) => t.recipientOrganizationId))]);
