@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidInput } from '../../common/errors/common-errors';
 
+/** The console's one multipart form: an evidence file (the session guard reads it, @ConsoleUpload). */
+export const CONSOLE_EVIDENCE_ROUTE = '/console/evidence';
+
 class FormsOnlyInTheConsole extends Error {
   readonly statusCode = 415;
   constructor() {

@@ -1,4 +1,4 @@
-import { Body, Get, Post, Redirect, Req } from '@nestjs/common';
+import { Body, Get, Post, Query, Redirect, Req } from '@nestjs/common';
 import { Command } from '../../common/http/command.decorator';
 import { InvalidInput, NotFound } from '../../common/errors/common-errors';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
@@ -18,6 +18,7 @@ import { fields, formDto, integerField } from '../http/form-dto';
 import { pageContext } from '../views/page-context';
 import { ConsoleController } from './console-controller';
 import { ConsoleReads } from './console-reads.service';
+import { evidenceField, evidenceQuery } from './evidence-fields';
 import { AccountPage, AccountsPage, BenchmarkPage, TranchePage } from './escrow.views';
 
 /**
@@ -145,13 +146,13 @@ export class EscrowPagesController {
 
   @Get('benchmarks/:id')
   @HtmlPage()
-  async benchmark(@UuidParam() id: string, @Req() request: ConsoleRequest): Promise<string> {
+  async benchmark(@UuidParam() id: string, @Req() request: ConsoleRequest, @Query('evidence') evidence?: string): Promise<string> {
     const me = request.principal!;
     const benchmark = await this.benchmarks.get(id);
     const tranche = await this.tranches.get(benchmark.trancheId);
-    const [account, directory] = await Promise.all([this.accounts.get(tranche.escrowAccountId), this.reads.directory()]);
+    const [account, directory, mustSign] = await Promise.all([this.accounts.get(tranche.escrowAccountId), this.reads.directory(), this.reads.mustSign(me)]);
     const eligible = me.role === 'monitor' && me.organizationId !== tranche.donorOrganizationId && me.organizationId !== tranche.recipientOrganizationId;
-    return renderDocument(BenchmarkPage({ context: pageContext(request), account, tranche, benchmark, directory, eligible }));
+    return renderDocument(BenchmarkPage({ context: pageContext(request), account, tranche, benchmark, directory, eligible, mustSign, evidence: evidenceQuery(evidence) }));
   }
 
   @Post('benchmarks/:id/signoffs')
@@ -159,7 +160,10 @@ export class EscrowPagesController {
   @Redirect()
   @ConsoleRoles('monitor')
   async signoff(@UuidParam() id: string, @Body() form: FormFields, @Req() request: ConsoleRequest) {
-    const benchmark = await this.benchmarks.signoff(id, await formDto(CreateSignoffDto, fields(form, 'decision', 'evidence', 'comment')), request.principal!);
+    const f = fields(form, 'decision', 'evidence', 'comment', 'evidenceFiles');
+    const dto = await formDto(CreateSignoffDto, { decision: f.decision, evidence: f.evidence, comment: f.comment });
+    dto.evidenceFiles = evidenceField(f.evidenceFiles);
+    const benchmark = await this.benchmarks.signoff(id, dto, request.principal!);
     if (!benchmark) throw new NotFound('benchmark', id);
     return seeOther('/console');
   }
