@@ -69,6 +69,8 @@ describeWithChromium()('the console: oversight pages', () => {
     await browser?.close();
     await t?.close();
     expect(serious).toEqual([]);
+    // reports, a report, cases, a case, a benchmark (with the upload form), inspections, an inspection
+    expect(accessibility.size).toBeGreaterThanOrEqual(7);
     expect(problems).toEqual([]); // no script error, no CSP violation
   });
 
@@ -92,7 +94,7 @@ describeWithChromium()('the console: oversight pages', () => {
     await check(mona.page);
     const text = await mainText(mona.page);
     expect(text).toContain('Forty bags a night, since March.');
-    expect(text).toContain('tranche Utilities, phase 1');
+    expect(text).toContain('tranche utilities, phase 1');
 
     // The reply by keyboard: type into the message, Tab to its button, Enter.
     await mona.page.focus('form[action$="/messages"] textarea[name="text"]');
