@@ -14,6 +14,7 @@ import { EscrowPagesController } from './pages/escrow.controller';
 import { HomeController } from './pages/home.controller';
 import { LedgerPagesController } from './pages/ledger.controller';
 import { OversightPagesController } from './pages/oversight.controller';
+import { PolicyPagesController } from './pages/policy.controller';
 import { PeoplePagesController } from './pages/people.controller';
 import { SignInController } from './pages/sign-in.controller';
 import { ConsolePeopleModule } from './people/people.module';
@@ -27,7 +28,7 @@ import { ConsolePeopleModule } from './people/people.module';
  */
 @Module({
   imports: [DatabaseModule, AuthModule, LedgerModule, EscrowModule, EvidenceModule, OversightModule, AttestationModule, CommandsModule, ConsolePeopleModule],
-  controllers: [SignInController, HomeController, EscrowPagesController, PeoplePagesController, LedgerPagesController, OversightPagesController, ConsoleAssetsController],
+  controllers: [SignInController, HomeController, EscrowPagesController, PeoplePagesController, LedgerPagesController, OversightPagesController, PolicyPagesController, ConsoleAssetsController],
   providers: [ConsoleReads, SessionGuard],
 })
 export class ConsoleModule {}

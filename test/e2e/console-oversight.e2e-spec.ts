@@ -5,7 +5,7 @@ import { GovernanceService } from '../../src/auth/governance.service';
 import { InvitationsService } from '../../src/console/people/invitations.service';
 import { Database } from '../../src/database/database';
 import { acceptInvitation, axeViolations, launchChromium, mainText, personContext, signIn, submit } from '../support/console';
-import { askRelease, openCase } from '../support/oversight';
+import { askRelease, openCase, release, verifiedCase } from '../support/oversight';
 import { describeWithChromium } from '../support/system-tools';
 import { startTestApp, TestApp } from '../support/test-app';
 import { allocate, Cast, createCast, createEscrowAccount, deposit, readyTranche } from '../support/workflow';
@@ -69,8 +69,8 @@ describeWithChromium()('the console: oversight pages', () => {
     await browser?.close();
     await t?.close();
     expect(serious).toEqual([]);
-    // reports, a report, cases, a case, a benchmark (with the upload form), inspections, an inspection
-    expect(accessibility.size).toBeGreaterThanOrEqual(7);
+    // reports, a report, cases, a case, a benchmark (with the upload form), inspections, an inspection, policy changes, an account
+    expect(accessibility.size).toBeGreaterThanOrEqual(9);
     expect(problems).toEqual([]); // no script error, no CSP violation
   });
 
@@ -122,7 +122,7 @@ describeWithChromium()('the console: oversight pages', () => {
     caseId = /\/console\/cases\/([0-9a-f-]{36})$/.exec(mona.page.url())![1];
     await check(mona.page);
     await mona.page.check('input[name="decision"][value="verify"]');
-    await mona.page.fill('form[action$="/findings"] textarea[name="comment"]', 'Seen at the depot');
+    await mona.page.fill('form[action$="/findings"] textarea[name="comment"]', 'Seen at the depot.\nTwice.');
     await submit(mona.page, 'form[action$="/findings"] button');
     expect(await mona.page.getAttribute('main .lead [data-status]', 'data-status')).toBe('alleged');
     expect(await mainText(mona.page)).toContain('1 of 2 (distinct monitor organizations)');
@@ -138,6 +138,7 @@ describeWithChromium()('the console: oversight pages', () => {
     const viewed = (await t.http().get(`/v1/violation-cases/${caseId}`).set(cast.auditor.auth).expect(200)).body;
     expect(viewed).toMatchObject({ status: 'verified', scope: 'tranche', trancheId, reportIds: [reportId], verifications: 2 });
     expect(viewed.findings.map((f: { principalId: string }) => f.principalId)).toEqual([mona.id, lin.id]);
+    expect(viewed.findings[0].comment).toBe('Seen at the depot.\nTwice.'); // the textarea's CRLF, as \n
     expect((await askRelease(t, cast, trancheId)).body.code).toBe('VIOLATION_VERIFIED');
     expect((await t.http().get(`/v1/reports/${reportId}`).set(cast.monitors[0].auth).expect(200)).body.status).toBe('case_opened');
 
@@ -238,4 +239,70 @@ describeWithChromium()('the console: oversight pages', () => {
     expect(await lin.page.locator('form[action$="/findings"]').count()).toBe(0);
     await check(lin.page);
   }, 30_000);
+
+  it('an administrator schedules and draws inspections, claims money back on a verified case, and changes an approval policy four-eyes', async () => {
+    const grace = await person('Grace', 'admin', 'Escrow Office');
+    // Schedule one for Mona, draw one for Lin.
+    await ada.page.goto(`${base}/console/inspections`);
+    await check(ada.page);
+    const form = 'form[action="/console/inspections"]';
+    await ada.page.selectOption(`${form} select[name="scope"]`, 'escrow_account');
+    await ada.page.selectOption(`${form} select[name="escrowAccountId"]`, accountId);
+    await ada.page.selectOption(`${form} select[name="assignedMonitorId"]`, mona.id);
+    await ada.page.fill(`${form} input[name="dueBy"]`, new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10));
+    await submit(ada.page, `${form} button`);
+    const scheduledId = /\/console\/inspections\/([0-9a-f-]{36})$/.exec(ada.page.url())![1];
+    const before = (await t.http().get('/v1/inspections').set(cast.admin.auth).expect(200)).body.length;
+    await ada.page.goto(`${base}/console/inspections`);
+    await ada.page.fill('form[action$="/draw"] input[name="count"]', '1');
+    await ada.page.check(`form[action$="/draw"] input[name="monitor.${lin.id}"]`);
+    await submit(ada.page, 'form[action$="/draw"] button');
+    expect(await mainText(ada.page)).not.toContain('Not done');
+    const listed = (await t.http().get('/v1/inspections').set(cast.admin.auth).expect(200)).body;
+    expect(listed.length).toBe(before + 1);
+    expect(listed.find((i: { id: string }) => i.id === scheduledId)).toMatchObject({ assignedMonitorId: mona.id, scope: 'escrow_account', escrowAccountId: accountId, announced: false });
+    expect(listed.filter((i: { drawId: string | null; assignedMonitorId: string }) => i.drawId !== null && i.assignedMonitorId === lin.id)).toHaveLength(1);
+
+    // Recovery on a verified case: a claim, a refusal in words, a repayment.
+    const paid = await createEscrowAccount(t, cast.admin);
+    await deposit(t, cast.donorA, paid, '500.00');
+    const released = await readyTranche(t, cast, paid, '100.00');
+    await release(t, cast, released);
+    const held = await verifiedCase(t, cast, { scope: 'tranche', trancheId: released });
+    await ada.page.goto(`${base}/console/cases/${held}`);
+    await check(ada.page);
+    await ada.page.fill('form[action$="/recoveries"] input[name="amount"]', '100.01');
+    await submit(ada.page, 'form[action$="/recoveries"] button');
+    expect(await mainText(ada.page)).toContain('More than the tranche released (less what is already claimed) cannot be claimed back.');
+    await ada.page.goto(`${base}/console/cases/${held}`);
+    await ada.page.fill('form[action$="/recoveries"] input[name="amount"]', '60.00');
+    await submit(ada.page, 'form[action$="/recoveries"] button');
+    await ada.page.fill('form[action$="/repayments"] input[name="amount"]', '25.00');
+    await ada.page.fill('form[action$="/repayments"] input[name="reference"]', 'MT103 0042');
+    await submit(ada.page, 'form[action$="/repayments"] button');
+    expect(await ada.page.getAttribute('[data-figure="outstanding"]', 'value')).toBe('35.00');
+    const recovered = (await t.http().get(`/v1/violation-cases/${held}`).set(cast.auditor.auth).expect(200)).body;
+    expect(recovered.recoveries).toEqual([expect.objectContaining({ trancheId: released, claimed: '60.00', repaid: '25.00', outstanding: '35.00' })]);
+
+    // Ada proposes a policy; she may not approve her own; Grace approves it from her queue.
+    await ada.page.goto(`${base}/console/accounts/${paid}`);
+    await ada.page.fill('form[action$="/approval-policy"] input[name="tiers"]', '0 1; 100.00 2 distinct');
+    await submit(ada.page, 'form[action$="/approval-policy"] button');
+    expect(await mainText(ada.page)).not.toContain('Not done');
+    await ada.page.goto(`${base}/console/policy-changes`);
+    await check(ada.page);
+    expect(await ada.page.locator('section:has(#policy-awaiting-others) [data-policy-change]').count()).toBe(1);
+    expect(await ada.page.locator('[data-policy-change] button:has-text("Approve")').count()).toBe(0);
+    await grace.page.goto(`${base}/console/policy-changes`);
+    await submit(grace.page, `section:has(#policy-awaiting-me) button:has-text("Approve the change")`);
+    const policy = (await t.http().get(`/v1/escrow-accounts/${paid}/approval-policy`).set(cast.admin.auth).expect(200)).body;
+    expect(policy.tiers).toEqual([
+      { minAmount: '0', approvals: 1, distinctOrganizations: false },
+      { minAmount: '100.00', approvals: 2, distinctOrganizations: true },
+    ]);
+    expect(policy.pendingChanges).toEqual([]);
+    await grace.page.goto(`${base}/console/accounts/${paid}`);
+    await check(grace.page);
+    expect(await grace.page.locator('[data-tier="100.00"]').innerText()).toContain('2 approvals, of distinct organizations');
+  }, 90_000);
 });

@@ -5,6 +5,7 @@ import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { CreateDepositDto } from '../../escrow/accounts/dto/create-deposit.dto';
 import { CreateEscrowAccountDto } from '../../escrow/accounts/dto/create-escrow-account.dto';
 import { AccountsService } from '../../escrow/accounts/accounts.service';
+import { ApprovalPolicyService } from '../../escrow/approval-policy/approval-policy.service';
 import { BenchmarksService } from '../../escrow/benchmarks/benchmarks.service';
 import { CreateBenchmarkDto } from '../../escrow/benchmarks/dto/create-benchmark.dto';
 import { CreateSignoffDto } from '../../escrow/benchmarks/dto/create-signoff.dto';
@@ -33,6 +34,7 @@ export class EscrowPagesController {
     private readonly tranches: TranchesService,
     private readonly benchmarks: BenchmarksService,
     private readonly releases: ReleasesService,
+    private readonly policies: ApprovalPolicyService,
   ) {}
 
   @Get('accounts')
@@ -55,8 +57,14 @@ export class EscrowPagesController {
   @Get('accounts/:id')
   @HtmlPage()
   async account(@UuidParam() id: string, @Req() request: ConsoleRequest): Promise<string> {
-    const [account, tranches, directory] = await Promise.all([this.accounts.get(id), this.tranches.listByEscrow(id), this.reads.directory()]);
-    return renderDocument(AccountPage({ context: pageContext(request), account, tranches, me: request.principal!, directory }));
+    const me = request.principal!;
+    const [account, tranches, directory, policy] = await Promise.all([
+      this.accounts.get(id),
+      this.tranches.listByEscrow(id),
+      this.reads.directory(),
+      me.role === 'admin' ? this.policies.get(id) : undefined,
+    ]);
+    return renderDocument(AccountPage({ context: pageContext(request), account, tranches, me, directory, policy }));
   }
 
   @Post('accounts/:id/deposits')

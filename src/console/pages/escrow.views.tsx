@@ -1,6 +1,7 @@
 import { Principal } from '../../auth/principal';
 import { CURRENCY_CODES } from '../../common/money/currencies';
 import { EscrowAccountView, EscrowBalances } from '../../escrow/accounts/account.types';
+import type { ApprovalPolicyView } from '../../escrow/approval-policy/approval-policy.service';
 import { BENCHMARK_KINDS } from '../../escrow/benchmarks/benchmark-status';
 import { BenchmarkView } from '../../escrow/benchmarks/benchmark-views';
 import { ReleaseRequestView } from '../../escrow/releases/release-view';
@@ -12,6 +13,7 @@ import { PageContext } from '../views/page-context';
 import { Choice, Facts, Field, Money, Notice, PostForm, Section, Select, ShortId, Status, Table, TextArea, Time, words } from '../views/ui';
 import { Directory } from './console-reads.service';
 import { EvidenceUpload, MustSign } from './evidence.views';
+import { ApprovalPolicySection } from './policy.views';
 import { approvalProgress } from './release-approvals';
 
 const FIGURES: (keyof EscrowBalances)[] = ['deposited', 'allocated', 'released', 'unallocated'];
@@ -81,6 +83,8 @@ export function AccountPage(props: {
   tranches: TrancheView[];
   me: Principal;
   directory: Directory;
+  /** For admins: the tiers in force and the changes awaiting approval. */
+  policy?: ApprovalPolicyView;
 }): Html {
   const { context, account, me, directory } = props;
   const donor = me.role === 'donor';
@@ -153,6 +157,7 @@ export function AccountPage(props: {
           )}
         </Section>
       )}
+      {me.role === 'admin' && props.policy && <ApprovalPolicySection context={context} account={account} policy={props.policy} directory={directory} me={me} />}
     </Layout>
   );
 }

@@ -8,14 +8,14 @@ import { OpenCaseDto } from '../../oversight/cases/dto/open-case.dto';
 import { RecoveryDto, RepaymentDto } from '../../oversight/cases/dto/recovery.dto';
 import { CasesService } from '../../oversight/cases/cases.service';
 import { RecoveriesService } from '../../oversight/cases/recoveries.service';
-import { InspectionFindingDto } from '../../oversight/inspections/dto/schedule-inspection.dto';
+import { DrawInspectionsDto, InspectionFindingDto, ScheduleInspectionDto } from '../../oversight/inspections/dto/schedule-inspection.dto';
 import { InspectionsService } from '../../oversight/inspections/inspections.service';
 import { ReportsService } from '../../oversight/reports/reports.service';
 import { SCOPE_FIELD, SCOPE_KINDS, ScopeKind } from '../../escrow/holds/escrow-scope';
 import { renderDocument } from '../html/jsx';
 import { ConsoleRoles, ConsoleUpload, HtmlPage, seeOther } from '../http/console-access';
 import type { ConsoleRequest, FormFields } from '../http/console-request';
-import { fields, formDto } from '../http/form-dto';
+import { fields, formDto, integerField } from '../http/form-dto';
 import { pageContext } from '../views/page-context';
 import { ConsoleController } from './console-controller';
 import { ConsoleReads } from './console-reads.service';
@@ -99,12 +99,7 @@ export class OversightPagesController {
   @ConsoleRoles('monitor')
   async openCase(@Body() form: FormFields, @Req() request: ConsoleRequest) {
     const f = fields(form, 'scope', 'allegation', 'reportIds', 'escrowAccountId', 'recipientOrganizationId', 'trancheId', 'country');
-    const scope = f.scope as ScopeKind;
-    if (!SCOPE_KINDS.includes(scope)) throw new InvalidInput('scope', 'must be chosen');
-    const field = SCOPE_FIELD[scope];
-    const target = field === 'country' ? f.country.toUpperCase() : f[field];
-    if (!target) throw new InvalidInput(field, `is required with scope ${scope}`);
-    const dto = await formDto(OpenCaseDto, { scope, allegation: f.allegation, [field]: target });
+    const dto = await formDto(OpenCaseDto, { ...scopeFields(f), allegation: f.allegation });
     if (f.reportIds) dto.reportIds = list(f.reportIds, 'reportIds', /^[0-9a-f-]{36}$/);
     const opened = await this.cases.open(dto, request.principal!);
     return seeOther(`/console/cases/${opened.id}`);
@@ -167,7 +162,36 @@ export class OversightPagesController {
   async inspectionsPage(@Req() request: ConsoleRequest): Promise<string> {
     const me = request.principal!;
     const [inspections, names] = await Promise.all([this.inspections.list(me), this.names()]);
-    return renderDocument(InspectionsPage({ context: pageContext(request), inspections, names, me }));
+    const monitors = [...names.directory.principals.values()].filter((p) => p.role === 'monitor' && p.status === 'active');
+    return renderDocument(InspectionsPage({ context: pageContext(request), inspections, names, me, monitors }));
+  }
+
+  @Post('inspections')
+  @Command()
+  @Redirect()
+  @ConsoleRoles('admin', 'monitor')
+  async schedule(@Body() form: FormFields, @Req() request: ConsoleRequest) {
+    const f = fields(form, 'scope', 'escrowAccountId', 'recipientOrganizationId', 'trancheId', 'country', 'assignedMonitorId', 'dueBy', 'announced');
+    const dto = await formDto(ScheduleInspectionDto, { ...scopeFields(f), assignedMonitorId: f.assignedMonitorId, dueBy: endOfDay(f.dueBy) });
+    dto.announced = f.announced === 'yes';
+    const scheduled = await this.inspections.schedule(dto, request.principal!);
+    return seeOther(`/console/inspections/${scheduled.id}`);
+  }
+
+  @Post('inspections/draw')
+  @Command()
+  @Redirect()
+  @ConsoleRoles('admin')
+  async draw(@Body() form: FormFields, @Req() request: ConsoleRequest) {
+    const f = fields(form, 'count', 'dueBy', 'announced');
+    const assignedMonitorIds = Object.keys(form ?? {})
+      .filter((name) => name.startsWith('monitor.') && form[name] === 'yes')
+      .map((name) => name.slice('monitor.'.length));
+    if (assignedMonitorIds.length === 0) throw new InvalidInput('assignedMonitorIds', 'must name at least one monitor');
+    const dto = await formDto(DrawInspectionsDto, { count: integerField(f.count), dueBy: f.dueBy ? endOfDay(f.dueBy) : undefined, assignedMonitorIds } as never);
+    dto.announced = f.announced === 'yes';
+    await this.inspections.draw(dto, request.principal!);
+    return seeOther('/console/inspections');
   }
 
   @Get('inspections/:id')
@@ -215,6 +239,21 @@ export class OversightPagesController {
     return { directory, accounts, tranches };
   }
 
+}
+
+/** The chosen scope and its one field (the form shows every kind's field; the others are dropped). */
+function scopeFields(f: Record<'scope' | 'escrowAccountId' | 'recipientOrganizationId' | 'trancheId' | 'country', string>): Record<string, string> {
+  const scope = f.scope as ScopeKind;
+  if (!SCOPE_KINDS.includes(scope)) throw new InvalidInput('scope', 'must be chosen');
+  const field = SCOPE_FIELD[scope];
+  const target = field === 'country' ? f.country.toUpperCase() : f[field];
+  if (!target) throw new InvalidInput(field, `is required with scope ${scope}`);
+  return { scope, [field]: target };
+}
+
+/** A date input's day ("2027-06-30") as the instant its day ends in UTC; anything else is left for the DTO to refuse. */
+function endOfDay(date: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T23:59:59Z` : date;
 }
 
 function inScope(item: { scope: ScopeKind; escrowAccountId: string | null; recipientOrganizationId: string | null; trancheId: string | null; country: string | null }, account: { id: string; country: string | null }, tranche: { id: string; recipientOrganizationId: string }): boolean {

@@ -125,9 +125,33 @@ function scopeOptions(names: ScopeNames) {
   };
 }
 
+/** A scope as a form gives it: the kind, and each kind's one field (the handler takes the chosen one's). */
+function ScopeFields(props: { names: ScopeNames; what: string }): Html {
+  const options = scopeOptions(props.names);
+  return (
+    <div class="stack">
+      <Select
+        label={`Scope: what ${props.what}`}
+        name="scope"
+        required
+        hint="Choose the kind, then fill in its one field below; the others are ignored."
+        options={[
+          { value: 'escrow_account', label: 'One escrow account' },
+          { value: 'recipient', label: 'One recipient, in every account' },
+          { value: 'tranche', label: 'One tranche' },
+          { value: 'country', label: 'Every account of a country' },
+        ]}
+      />
+      <Select label="Account (scope: one escrow account)" name="escrowAccountId" options={options.accounts} />
+      <Select label="Recipient (scope: one recipient)" name="recipientOrganizationId" options={options.recipients} />
+      <Select label="Tranche (scope: one tranche)" name="trancheId" options={options.tranches} />
+      <Field label="Country (scope: a country)" name="country" maxlength="2" hint="ISO 3166-1 alpha-2, e.g. UA" />
+    </div>
+  );
+}
+
 export function CasesPage(props: { context: PageContext; cases: CaseView[]; names: ScopeNames; me: Principal; report?: MonitorReportView }): Html {
   const { context, names, report } = props;
-  const options = scopeOptions(names);
   return (
     <Layout context={context} title="Violation cases" lead="A case stops the money in its scope once monitors of enough distinct organizations verify it.">
       <Table
@@ -153,22 +177,7 @@ export function CasesPage(props: { context: PageContext; cases: CaseView[]; name
           <PostForm context={context} class="stack narrow" action="/console/cases" label="Open a case">
             {report && <input type="hidden" name="reportIds" value={report.id} />}
             <TextArea label="Allegation" name="allegation" required rows={4} />
-            <Select
-              label="Scope: what the case would stop"
-              name="scope"
-              required
-              hint="Choose the kind, then fill in its one field below; the others are ignored."
-              options={[
-                { value: 'escrow_account', label: 'One escrow account' },
-                { value: 'recipient', label: 'One recipient, in every account' },
-                { value: 'tranche', label: 'One tranche' },
-                { value: 'country', label: 'Every account of a country' },
-              ]}
-            />
-            <Select label="Account (scope: one escrow account)" name="escrowAccountId" options={options.accounts} />
-            <Select label="Recipient (scope: one recipient)" name="recipientOrganizationId" options={options.recipients} />
-            <Select label="Tranche (scope: one tranche)" name="trancheId" options={options.tranches} />
-            <Field label="Country (scope: a country)" name="country" maxlength="2" hint="ISO 3166-1 alpha-2, e.g. UA" />
+            <ScopeFields names={names} what="the case would stop" />
             <button type="submit">Open the case</button>
           </PostForm>
         </Section>
@@ -299,7 +308,17 @@ function RecoveryTranche(props: { choices: OpenTranche[] }): Html {
 
 // Inspections -----------------------------------------------------------------------------
 
-export function InspectionsPage(props: { context: PageContext; inspections: InspectionView[]; names: ScopeNames; me: Principal }): Html {
+function Announced(): Html {
+  return (
+    <div class="option">
+      <input type="checkbox" id="announced" name="announced" value="yes" aria-describedby="announced-hint" />
+      <label for="announced">Announced</label>
+      <p class="hint" id="announced-hint">Unannounced (the default): only administrators and the assigned monitor see it until the finding.</p>
+    </div>
+  );
+}
+
+export function InspectionsPage(props: { context: PageContext; inspections: InspectionView[]; names: ScopeNames; me: Principal; monitors: { id: string; name: string; organizationId: string }[] }): Html {
   const { context, names, me } = props;
   const mine = props.inspections.filter((i) => i.assignedMonitorId === me.id);
   const others = props.inspections.filter((i) => i.assignedMonitorId !== me.id);
@@ -321,6 +340,37 @@ export function InspectionsPage(props: { context: PageContext; inspections: Insp
       <Section title={me.role === 'monitor' ? 'Other inspections I may see' : 'Every inspection I may see'}>
         <Table caption="Inspections" head={head} rows={rows(me.role === 'monitor' ? others : props.inspections)} empty="None." />
       </Section>
+      {(me.role === 'admin' || me.role === 'monitor') && (
+        <Section title="Schedule an inspection">
+          <PostForm context={context} class="stack narrow" action="/console/inspections" label="Schedule an inspection">
+            <ScopeFields names={names} what="is inspected" />
+            <Select label="Assigned monitor" name="assignedMonitorId" required options={props.monitors.map((m) => ({ value: m.id, label: `${m.name} (${names.directory.organization(m.organizationId)})` }))} />
+            <Field label="Due by (date, UTC, end of day)" name="dueBy" type="date" required />
+            <Announced />
+            <button type="submit">Schedule the inspection</button>
+          </PostForm>
+        </Section>
+      )}
+      {me.role === 'admin' && (
+        <Section title="Draw inspections at random">
+          <p>Tranches with money allocated and not released are drawn, weighted by that amount; the draw is committed in the journal.</p>
+          <PostForm context={context} class="stack narrow" action="/console/inspections/draw" label="Draw inspections">
+            <Field label="How many" name="count" type="number" min="1" max="100" required inputmode="numeric" />
+            <fieldset class="choice">
+              <legend>Monitors to assign, in turn</legend>
+              {props.monitors.map((m) => (
+                <div class="option">
+                  <input type="checkbox" id={`draw-${m.id}`} name={`monitor.${m.id}`} value="yes" />
+                  <label for={`draw-${m.id}`}>{m.name} ({names.directory.organization(m.organizationId)})</label>
+                </div>
+              ))}
+            </fieldset>
+            <Field label="Due by (date, UTC; default 14 days)" name="dueBy" type="date" />
+            <Announced />
+            <button type="submit">Draw</button>
+          </PostForm>
+        </Section>
+      )}
     </Layout>
   );
 }

@@ -27,6 +27,7 @@ export const NAV: Record<Role, NavItem[]> = {
     { href: '/console/accounts', label: 'Accounts' },
     { href: '/console/cases', label: 'Cases' },
     { href: '/console/inspections', label: 'Inspections' },
+    { href: '/console/policy-changes', label: 'Policy changes' },
     { href: '/console/people', label: 'People' },
     { href: '/console/journal', label: 'Journal' },
   ],
