@@ -116,6 +116,11 @@ describeWithChromium()('the console: oversight pages', () => {
     await submit(mona.page, 'a:has-text("Open a case on this report")');
     await check(mona.page);
     await mona.page.fill('form[action="/console/cases"] textarea[name="allegation"]', 'Cement paid for under this tranche resold');
+    // A photo of the ledger page, as text here: uploaded with the script, the form keeps what she typed.
+    const note = Buffer.from('depot ledger, page 14: 40 bags out, none in\n');
+    await mona.page.setInputFiles('form[data-evidence-upload] input[type="file"]', { name: 'ledger.txt', mimeType: 'text/plain', buffer: note });
+    await mona.page.click('form[data-evidence-upload] button');
+    await mona.page.waitForSelector('form[data-evidence-upload][data-uploaded="1"]');
     await mona.page.selectOption('form[action="/console/cases"] select[name="scope"]', 'tranche');
     await mona.page.selectOption('form[action="/console/cases"] select[name="trancheId"]', trancheId);
     await submit(mona.page, 'form[action="/console/cases"] button');
@@ -136,7 +141,15 @@ describeWithChromium()('the console: oversight pages', () => {
 
     // The API: the case and the report as the console left them; a release in scope is refused.
     const viewed = (await t.http().get(`/v1/violation-cases/${caseId}`).set(cast.auditor.auth).expect(200)).body;
-    expect(viewed).toMatchObject({ status: 'verified', scope: 'tranche', trancheId, reportIds: [reportId], verifications: 2 });
+    const noteHash = createHash('sha256').update('depot ledger, page 14: 40 bags out, none in\n').digest('hex');
+    expect(viewed).toMatchObject({ status: 'verified', scope: 'tranche', trancheId, reportIds: [reportId], verifications: 2, evidenceFiles: [noteHash] });
+    // Without script, the upload comes back to the page with its own query kept (the report) and the file attached.
+    await lin.page.goto(`${base}/console/cases?report=${reportId}`);
+    await lin.page.setInputFiles('form[data-evidence-upload] input[type="file"]', { name: 'ledger.txt', mimeType: 'text/plain', buffer: Buffer.from('depot ledger, page 14: 40 bags out, none in\n') });
+    await submit(lin.page, 'form[data-evidence-upload] button');
+    expect(Object.fromEntries(new URL(lin.page.url()).searchParams)).toEqual({ report: reportId, evidence: noteHash });
+    expect(await lin.page.inputValue('form[action="/console/cases"] input[name="evidenceFiles"]')).toBe(noteHash);
+    expect(await lin.page.inputValue('form[action="/console/cases"] input[name="reportIds"]')).toBe(reportId);
     expect(viewed.findings.map((f: { principalId: string }) => f.principalId)).toEqual([mona.id, lin.id]);
     expect(viewed.findings[0].comment).toBe('Seen at the depot.\nTwice.'); // the textarea's CRLF, as \n
     expect((await askRelease(t, cast, trancheId)).body.code).toBe('VIOLATION_VERIFIED');

@@ -22,13 +22,16 @@ export function EvidenceList(props: { files: string[] }): Html {
  * the decision's form then sends in its `evidenceFiles` field. console.js turns it into an
  * upload with a progress bar that stays on the page (what was typed in the decision is kept).
  */
-export function EvidenceUpload(props: { context: PageContext; files: string[] }): Html {
+export function EvidenceUpload(props: { context: PageContext; files: string[]; /** Query parameters the page comes back with (its own, e.g. ?report=). */ keep?: Record<string, string> }): Html {
   const { context } = props;
   return (
     <form method="post" action="/console/evidence" enctype="multipart/form-data" class="upload" aria-label="Attach an evidence file" data-evidence-upload>
       <input type="hidden" name={CSRF_FIELD} value={context.csrfToken} />
       <input type="hidden" name={BACK_FIELD} value={context.path} />
       <input type="hidden" name="evidence" value={props.files.join(',')} />
+      {Object.entries(props.keep ?? {}).map(([name, value]) => (
+        <input type="hidden" name={`keep.${name}`} value={value} />
+      ))}
       <div class="field">
         <label for="evidence-file">Evidence file</label>
         <input id="evidence-file" type="file" name="file" required accept=".pdf,.png,.jpg,.jpeg,.webp,.txt,.csv" aria-describedby="evidence-file-hint" />

@@ -82,11 +82,11 @@ export class OversightPagesController {
   @Get('cases')
   @HtmlPage()
   @ConsoleRoles('monitor', 'admin', 'auditor')
-  async casesPage(@Req() request: ConsoleRequest, @Query('report') reportId?: string): Promise<string> {
+  async casesPage(@Req() request: ConsoleRequest, @Query('report') reportId?: string, @Query('evidence') evidence?: string): Promise<string> {
     const me = request.principal!;
     const report = me.role === 'monitor' && reportId && /^[0-9a-f-]{36}$/.test(reportId) ? await this.reports.get(reportId) : undefined;
     const [cases, names] = await Promise.all([this.cases.list(), this.names()]);
-    return renderDocument(CasesPage({ context: pageContext(request), cases, names, me, report }));
+    return renderDocument(CasesPage({ context: pageContext(request), cases, names, me, report, evidence: evidenceQuery(evidence) }));
   }
 
   /**
@@ -98,8 +98,9 @@ export class OversightPagesController {
   @Redirect()
   @ConsoleRoles('monitor')
   async openCase(@Body() form: FormFields, @Req() request: ConsoleRequest) {
-    const f = fields(form, 'scope', 'allegation', 'reportIds', 'escrowAccountId', 'recipientOrganizationId', 'trancheId', 'country');
+    const f = fields(form, 'scope', 'allegation', 'reportIds', 'escrowAccountId', 'recipientOrganizationId', 'trancheId', 'country', 'evidenceFiles');
     const dto = await formDto(OpenCaseDto, { ...scopeFields(f), allegation: f.allegation });
+    dto.evidenceFiles = evidenceField(f.evidenceFiles);
     if (f.reportIds) dto.reportIds = list(f.reportIds, 'reportIds', /^[0-9a-f-]{36}$/);
     const opened = await this.cases.open(dto, request.principal!);
     return seeOther(`/console/cases/${opened.id}`);
@@ -132,7 +133,10 @@ export class OversightPagesController {
   @Redirect()
   @ConsoleRoles('monitor')
   async lift(@UuidParam() id: string, @Body() form: FormFields, @Req() request: ConsoleRequest) {
-    await this.cases.lift(id, await formDto(LiftCaseDto, fields(form, 'comment')), request.principal!);
+    const f = fields(form, 'comment', 'evidenceFiles');
+    const dto = await formDto(LiftCaseDto, { comment: f.comment });
+    dto.evidenceFiles = evidenceField(f.evidenceFiles);
+    await this.cases.lift(id, dto, request.principal!);
     return seeOther(`/console/cases/${id}`);
   }
 
@@ -231,7 +235,10 @@ export class OversightPagesController {
     if (!request.consoleUpload) throw new InvalidInput('file', 'is missing: choose a file');
     const stored = await this.evidence.store(request.consoleUpload, request.principal!);
     const attached = [...new Set([...evidenceQuery(fields(form, 'evidence').evidence), stored.sha256])];
-    return seeOther(`${request.consoleBack ?? '/console'}?evidence=${attached.join(',')}`);
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(form ?? {})) if (/^keep\.[a-z]{1,20}$/.test(name) && /^[0-9a-f-]{1,64}$/.test(value)) query.set(name.slice(5), value);
+    query.set('evidence', attached.join(','));
+    return seeOther(`${request.consoleBack ?? '/console'}?${query.toString().replace(/%2C/g, ',')}`);
   }
 
   private async names(): Promise<ScopeNames> {

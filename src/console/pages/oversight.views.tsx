@@ -150,7 +150,7 @@ function ScopeFields(props: { names: ScopeNames; what: string }): Html {
   );
 }
 
-export function CasesPage(props: { context: PageContext; cases: CaseView[]; names: ScopeNames; me: Principal; report?: MonitorReportView }): Html {
+export function CasesPage(props: { context: PageContext; cases: CaseView[]; names: ScopeNames; me: Principal; report?: MonitorReportView; evidence: string[] }): Html {
   const { context, names, report } = props;
   return (
     <Layout context={context} title="Violation cases" lead="A case stops the money in its scope once monitors of enough distinct organizations verify it.">
@@ -174,8 +174,10 @@ export function CasesPage(props: { context: PageContext; cases: CaseView[]; name
               <p>{report.summary}</p>
             </Notice>
           )}
+          <EvidenceUpload context={context} files={props.evidence} keep={report ? { report: report.id } : undefined} />
           <PostForm context={context} class="stack narrow" action="/console/cases" label="Open a case">
             {report && <input type="hidden" name="reportIds" value={report.id} />}
+            <input type="hidden" name="evidenceFiles" value={props.evidence.join(',')} data-evidence-field />
             <TextArea label="Allegation" name="allegation" required rows={4} />
             <ScopeFields names={names} what="the case would stop" />
             <button type="submit">Open the case</button>
@@ -252,8 +254,10 @@ export function CasePage(props: {
       {me.role === 'monitor' && verified && !props.mustSign && (
         <Section title="Lift the case">
           <p>At the quorum of lifts the hold ends; suspended accounts stay suspended until an administrator resumes them.</p>
+          <EvidenceUpload context={context} files={props.evidence} />
           <PostForm context={context} class="stack narrow" action={`/console/cases/${item.id}/lift`} label="Lift the case">
             <TextArea label="Why the case can be lifted" name="comment" required />
+            <input type="hidden" name="evidenceFiles" value={props.evidence.join(',')} data-evidence-field />
             <button type="submit">Lift the case</button>
           </PostForm>
         </Section>
