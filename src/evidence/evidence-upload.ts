@@ -73,30 +73,30 @@ export class EvidenceUploadGuard implements CanActivate {
  * its token and way back in them).
  */
 export async function readEvidenceParts(request: FastifyRequest, maxBytes: number, withFields: boolean): Promise<{ upload: EvidenceUpload; fields: Record<string, string> }> {
-    let upload: EvidenceUpload | undefined;
-    const fields: Record<string, string> = Object.create(null);
-    try {
-      for await (const part of request.parts({ limits: { fileSize: maxBytes, parts: 8, fieldSize: 16 * 1024 } })) {
-        if (part.type !== 'file') {
-          if (!withFields) throw new InvalidInput(part.fieldname, 'is not part of an upload: send one part, named file, holding the file');
-          if (part.fieldname in fields) throw new InvalidInput(part.fieldname, 'appears twice in the form');
-          fields[part.fieldname] = String(part.value);
-          continue;
-        }
-        if (part.fieldname !== 'file') throw new InvalidInput(part.fieldname, 'is not part of an upload: the file goes in the part named file');
-        if (upload) throw new InvalidInput('file', 'must be sent once: one file per upload');
-        upload = { content: await part.toBuffer(), filename: part.filename };
+  let upload: EvidenceUpload | undefined;
+  const fields: Record<string, string> = Object.create(null);
+  try {
+    for await (const part of request.parts({ limits: { fileSize: maxBytes, parts: 8, fieldSize: 16 * 1024 } })) {
+      if (part.type !== 'file') {
+        if (!withFields) throw new InvalidInput(part.fieldname, 'is not part of an upload: send one part, named file, holding the file');
+        if (part.fieldname in fields) throw new InvalidInput(part.fieldname, 'appears twice in the form');
+        fields[part.fieldname] = String(part.value);
+        continue;
       }
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new EvidenceRefused('FILE_TOO_LARGE', `file is larger than ${maxBytes} bytes (EVIDENCE_MAX_BYTES)`);
-      }
-      throw new InvalidInput('file', `could not be read as multipart/form-data (${(error as Error).message})`);
+      if (part.fieldname !== 'file') throw new InvalidInput(part.fieldname, 'is not part of an upload: the file goes in the part named file');
+      if (upload) throw new InvalidInput('file', 'must be sent once: one file per upload');
+      upload = { content: await part.toBuffer(), filename: part.filename };
     }
-    if (!upload) throw new InvalidInput('file', 'is missing: send one part named file');
-    return { upload, fields };
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new EvidenceRefused('FILE_TOO_LARGE', `file is larger than ${maxBytes} bytes (EVIDENCE_MAX_BYTES)`);
+    }
+    throw new InvalidInput('file', `could not be read as multipart/form-data (${(error as Error).message})`);
+  }
+  if (!upload) throw new InvalidInput('file', 'is missing: send one part named file');
+  return { upload, fields };
 }
 
 /** The file EvidenceUploadGuard read for this request. */

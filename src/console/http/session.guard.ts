@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../auth/principal';
+import { InvalidInput } from '../../common/errors/common-errors';
 import { AppConfig } from '../../config/app-config';
 import { readEvidenceParts } from '../../evidence/evidence-upload';
 import { ConsoleKey } from '../people/console-key';
@@ -56,7 +57,7 @@ export class SessionGuard implements CanActivate {
     request.consoleSession = session;
     if (upload) {
       // Multipart: its fields (the token among them) are read only now that the session is known.
-      if (!request.isMultipart()) throw new FormTokenRefused();
+      if (!request.isMultipart()) throw new InvalidInput('file', 'must be sent as multipart/form-data, from the upload form');
       const read = await readEvidenceParts(request, this.config.EVIDENCE_MAX_BYTES, true);
       (request as { body: unknown }).body = read.fields;
       request.consoleUpload = read.upload;
