@@ -37,7 +37,7 @@ describeWithChromium()('the console: oversight pages', () => {
   }
 
   /** A person with an email, invited by the host, enrolled and signed in in their own browser context. */
-  async function person(name: string, role: 'monitor' | 'admin', organization: string, options: { javaScript?: boolean } = {}) {
+  async function person(name: string, role: 'monitor' | 'admin' | 'auditor', organization: string, options: { javaScript?: boolean } = {}) {
     const email = `${name.toLowerCase()}@${role}.example`;
     const db = t.app.get(Database);
     const issued = await db.transaction(() => t.app.get(GovernanceService).bootstrap(name, role, organization, email));
@@ -318,4 +318,21 @@ describeWithChromium()('the console: oversight pages', () => {
     await check(grace.page);
     expect(await grace.page.locator('[data-tier="100.00"]').innerText()).toContain('2 approvals, of distinct organizations');
   }, 90_000);
+
+  it('an auditor reads cases and the inspections they may see, and is offered no form', async () => {
+    const ravi = await person('Ravi', 'auditor', 'Audit Board');
+    await ravi.page.goto(`${base}/console`);
+    await submit(ravi.page, 'nav a:has-text("Cases")');
+    expect(await ravi.page.locator(`tr[data-case="${caseId}"]`).count()).toBe(1);
+    expect(await ravi.page.locator('main form').count()).toBe(0);
+    await submit(ravi.page, `tr[data-case="${caseId}"] a`);
+    expect(await ravi.page.getAttribute('main .lead [data-status]', 'data-status')).toBe('resolved');
+    expect(await ravi.page.locator('main form').count()).toBe(0);
+    await ravi.page.goto(`${base}/console/inspections`);
+    expect(await ravi.page.locator('main form').count()).toBe(0);
+    // The one Mona completed is visible now; the unannounced, scheduled ones are not.
+    expect(await mainText(ravi.page)).toContain('Satisfactory');
+    expect(await mainText(ravi.page)).not.toContain('Scheduled');
+    expect(await axeViolations(ravi.page)).toEqual([]);
+  }, 30_000);
 });
