@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { useConsoleFormParser } from './console/http/form-parser';
+import { CONSOLE_EVIDENCE_ROUTE, useConsoleFormParser } from './console/http/form-parser';
 import { useSecurityHeaders } from './common/http/security-headers';
 import { useStrictJsonParser } from './common/validation/json-body-parser';
 import { strictValidationPipe } from './common/validation/validation.pipe';
@@ -35,8 +35,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // JSON only: any other body type is answered 415 rather than parsed as text.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   useSecurityHeaders(app.getHttpAdapter().getInstance());
-  // Multipart for POST /v1/evidence alone; every other route stays JSON-only (415).
-  await useEvidenceUploads(app, config);
+  // Multipart for POST /v1/evidence and the console's upload form alone; every other route stays JSON-only (415).
+  await useEvidenceUploads(app, config, [CONSOLE_EVIDENCE_ROUTE]);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -10,20 +10,22 @@ import { AppConfig } from '../config/app-config';
 import { EvidenceRefused } from './evidence-errors';
 import type { EvidenceUpload } from './evidence.service';
 
-/** The one route that takes multipart/form-data; every other body is JSON (API.md, "Errors": 415). */
+/** The one API route that takes multipart/form-data; every other body is JSON (API.md, "Errors": 415). */
 export const EVIDENCE_UPLOAD_ROUTE = '/v1/evidence';
 
 /**
- * Registers @fastify/multipart for the upload route only. The plugin's parser answers every
- * multipart request, so a hook refuses multipart bodies (415) on every other route before
- * anything reads them: there the strict JSON parser stays the only way in.
+ * Registers @fastify/multipart for the upload route only (and `alsoAt`: the console's own upload
+ * page, which calls the same service). The plugin's parser answers every multipart request, so
+ * a hook refuses multipart bodies (415) on every other route before anything reads them: there
+ * the strict JSON parser stays the only way in.
  */
-export async function useEvidenceUploads(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export async function useEvidenceUploads(app: NestFastifyApplication, config: AppConfig, alsoAt: readonly string[] = []): Promise<void> {
+  const routes = new Set([EVIDENCE_UPLOAD_ROUTE, ...alsoAt]);
   await app.register(multipart as never, { limits: { fileSize: config.EVIDENCE_MAX_BYTES } });
   app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, next) => {
     const type = request.headers['content-type'];
     const route = request.routeOptions.url;
-    if (typeof type === 'string' && /^\s*multipart\//i.test(type) && route !== undefined && route !== EVIDENCE_UPLOAD_ROUTE) {
+    if (typeof type === 'string' && /^\s*multipart\//i.test(type) && route !== undefined && !routes.has(route)) {
       void reply.status(415).type('application/json; charset=utf-8').send({
         statusCode: 415,
         error: STATUS_CODES[415],
@@ -61,25 +63,40 @@ export class EvidenceUploadGuard implements CanActivate {
   }
 
   private async readOneFile(request: FastifyRequest): Promise<EvidenceUpload> {
-    let upload: EvidenceUpload | undefined;
-    try {
-      for await (const part of request.parts({ limits: { fileSize: this.config.EVIDENCE_MAX_BYTES, parts: 8 } })) {
-        if (part.type !== 'file') throw new InvalidInput(part.fieldname, 'is not part of an upload: send one part, named file, holding the file');
-        if (part.fieldname !== 'file') throw new InvalidInput(part.fieldname, 'is not part of an upload: the file goes in the part named file');
-        if (upload) throw new InvalidInput('file', 'must be sent once: one file per upload');
-        upload = { content: await part.toBuffer(), filename: part.filename };
-      }
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new EvidenceRefused('FILE_TOO_LARGE', `file is larger than ${this.config.EVIDENCE_MAX_BYTES} bytes (EVIDENCE_MAX_BYTES)`);
-      }
-      throw new InvalidInput('file', `could not be read as multipart/form-data (${(error as Error).message})`);
-    }
-    if (!upload) throw new InvalidInput('file', 'is missing: send one part named file');
-    return upload;
+    return (await readEvidenceParts(request, this.config.EVIDENCE_MAX_BYTES, false)).upload;
   }
+}
+
+/**
+ * Reads a multipart body: exactly one file part named `file` (at most `maxBytes`) and, when
+ * `withFields`, text fields, each once (the API's upload takes none; the console's form carries
+ * its token and way back in them).
+ */
+export async function readEvidenceParts(request: FastifyRequest, maxBytes: number, withFields: boolean): Promise<{ upload: EvidenceUpload; fields: Record<string, string> }> {
+  let upload: EvidenceUpload | undefined;
+  const fields: Record<string, string> = Object.create(null);
+  try {
+    for await (const part of request.parts({ limits: { fileSize: maxBytes, parts: 8, fieldSize: 16 * 1024 } })) {
+      if (part.type !== 'file') {
+        if (!withFields) throw new InvalidInput(part.fieldname, 'is not part of an upload: send one part, named file, holding the file');
+        if (part.fieldname in fields) throw new InvalidInput(part.fieldname, 'appears twice in the form');
+        fields[part.fieldname] = String(part.value);
+        continue;
+      }
+      if (part.fieldname !== 'file') throw new InvalidInput(part.fieldname, 'is not part of an upload: the file goes in the part named file');
+      if (upload) throw new InvalidInput('file', 'must be sent once: one file per upload');
+      upload = { content: await part.toBuffer(), filename: part.filename };
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new EvidenceRefused('FILE_TOO_LARGE', `file is larger than ${maxBytes} bytes (EVIDENCE_MAX_BYTES)`);
+    }
+    throw new InvalidInput('file', `could not be read as multipart/form-data (${(error as Error).message})`);
+  }
+  if (!upload) throw new InvalidInput('file', 'is missing: send one part named file');
+  return { upload, fields };
 }
 
 /** The file EvidenceUploadGuard read for this request. */

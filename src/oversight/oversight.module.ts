@@ -24,7 +24,8 @@ import { ReportsService } from './reports/reports.service';
  * The monitoring office's tools: whistleblower reports, violation cases decided by a quorum of
  * monitor organizations, recovery, snap inspections. Sits above escrow and asks it, through its
  * exported services, to hold releases, snap sign-offs back and post repayments; escrow never
- * imports this module. Exports only the counts public reporting shows.
+ * imports this module. Exports the counts public reporting shows and, for the console's pages,
+ * the services its own controllers call.
  */
 @Module({
   imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule, EscrowModule, StatementsModule],
@@ -41,6 +42,7 @@ import { ReportsService } from './reports/reports.service';
     InspectionsService,
     OversightReadService,
   ],
-  exports: [OversightReadService],
+  // The console's pages call the services the API's controllers call.
+  exports: [OversightReadService, ReportsService, CasesService, RecoveriesService, InspectionsService],
 })
 export class OversightModule {}

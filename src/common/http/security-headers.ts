@@ -22,6 +22,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Off: on a plain-HTTP install (npm start on a laptop) it upgrades the console's own
+        // XMLHttpRequest (the evidence upload) to https, which fails. Every page loads only its
+        // own origin's resources, so it adds nothing behind TLS, where HSTS does the upgrading.
+        upgradeInsecureRequests: null,
       },
     },
   })({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);

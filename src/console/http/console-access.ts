@@ -3,6 +3,7 @@ import type { Role } from '../../auth/principal';
 
 export const CONSOLE_ROLES_KEY = 'console:roles';
 export const CONSOLE_SIGNED_OUT_KEY = 'console:signed-out';
+export const CONSOLE_UPLOAD_KEY = 'console:upload';
 
 /** Only people of these roles may open the page or send the form (others are told so in words). */
 export const ConsoleRoles = (...roles: Role[]) => SetMetadata(CONSOLE_ROLES_KEY, roles);
@@ -12,6 +13,13 @@ export const ConsoleRoles = (...roles: Role[]) => SetMetadata(CONSOLE_ROLES_KEY,
  * the signed-out form token instead (double-submitted with a SameSite=Strict cookie).
  */
 export const SignedOut = () => SetMetadata(CONSOLE_SIGNED_OUT_KEY, true);
+
+/**
+ * A form that posts a file (multipart/form-data, one part `file`): the session guard reads the
+ * body only once the session is known (no anonymous client makes the service read a file), then
+ * checks the form token sent in its text fields, as for any form.
+ */
+export const ConsoleUpload = () => SetMetadata(CONSOLE_UPLOAD_KEY, true);
 
 /** An HTML page that no cache keeps (it shows one person's data and a form token). */
 export const HtmlPage = () => applyDecorators(Header('content-type', 'text/html; charset=utf-8'), Header('cache-control', 'no-store'));

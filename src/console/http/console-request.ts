@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest, Principal } from '../../auth/principal';
+import type { EvidenceUpload } from '../../evidence/evidence.service';
 
 /** The person a console request acts as, and what its forms must send back. */
 export interface ConsoleSession {
@@ -15,6 +16,8 @@ export type ConsoleRequest = FastifyRequest &
     consoleFormToken?: string;
     /** The console page a form was sent from: where its answer leads back to. */
     consoleBack?: string;
+    /** The file a @ConsoleUpload form sent, read by the session guard. */
+    consoleUpload?: EvidenceUpload;
   };
 
 /** A console form's fields: what the form parser makes of an urlencoded body. */

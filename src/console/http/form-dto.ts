@@ -15,8 +15,14 @@ export async function formDto<T extends object>(type: new () => T, plain: Plain)
   const dto = plainToInstance(type, present);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {
-    const first = errors[0];
-    throw new InvalidInput(first.property, Object.values(first.constraints ?? {}).join('; ').replace(new RegExp(`^${first.property} `), ''));
+    // A nested DTO's error sits in its children: name the innermost field (tiers.1.minAmount).
+    let first = errors[0];
+    let path = first.property;
+    while (!first.constraints && first.children?.length) {
+      first = first.children[0];
+      path = `${path}.${first.property}`;
+    }
+    throw new InvalidInput(path, Object.values(first.constraints ?? {}).join('; ').replace(new RegExp(`^${first.property} `), ''));
   }
   return dto;
 }

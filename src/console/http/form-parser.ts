@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidInput } from '../../common/errors/common-errors';
 
+/** The console's one multipart form: an evidence file (the session guard reads it, @ConsoleUpload). */
+export const CONSOLE_EVIDENCE_ROUTE = '/console/evidence';
+
 class FormsOnlyInTheConsole extends Error {
   readonly statusCode = 415;
   constructor() {
@@ -23,7 +26,8 @@ export function useConsoleFormParser(fastify: FastifyInstance): void {
     for (const [name, value] of new URLSearchParams(body as string)) {
       if (seen.has(name)) return done(new InvalidInput(name, 'appears twice in the form'), undefined);
       seen.add(name);
-      if (value !== '') fields[name] = value;
+      // A textarea's lines arrive as CRLF (HTML's form encoding); the services take \n, and a bare CR is a control character.
+      if (value !== '') fields[name] = value.replace(/\r\n?/g, '\n');
     }
     done(null, { ...fields });
   });

@@ -3,10 +3,13 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../auth/principal';
+import { InvalidInput } from '../../common/errors/common-errors';
+import { AppConfig } from '../../config/app-config';
+import { readEvidenceParts } from '../../evidence/evidence-upload';
 import { ConsoleKey } from '../people/console-key';
 import { ConsoleSessionsService } from '../people/console-sessions.service';
 import { BACK_FIELD, CSRF_FIELD } from '../views/ui';
-import { CONSOLE_ROLES_KEY, CONSOLE_SIGNED_OUT_KEY } from './console-access';
+import { CONSOLE_ROLES_KEY, CONSOLE_SIGNED_OUT_KEY, CONSOLE_UPLOAD_KEY } from './console-access';
 import { FormTokenRefused, RoleRefused, SignInRequired } from './console-errors';
 import type { ConsoleRequest } from './console-request';
 import { readCookie, setCookie } from './cookies';
@@ -25,15 +28,20 @@ export class SessionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: ConsoleSessionsService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ConsoleRequest>();
     const targets = [context.getHandler(), context.getClass()];
     const changes = !READS.has(request.method);
-    const sent = takeField(request, CSRF_FIELD);
-    const back = takeField(request, BACK_FIELD);
-    if (back !== undefined && CONSOLE_PATH.test(back)) request.consoleBack = back;
+    const upload = changes && this.reflector.getAllAndOverride<boolean>(CONSOLE_UPLOAD_KEY, targets) === true;
+    let sent = takeField(request, CSRF_FIELD);
+    const keepBack = () => {
+      const back = takeField(request, BACK_FIELD);
+      if (back !== undefined && CONSOLE_PATH.test(back)) request.consoleBack = back;
+    };
+    keepBack();
 
     if (this.reflector.getAllAndOverride<boolean>(CONSOLE_SIGNED_OUT_KEY, targets)) {
       const cookie = readCookie(request, 'form');
@@ -47,6 +55,15 @@ export class SessionGuard implements CanActivate {
     const session = await this.sessions.current(readCookie(request, 'session'));
     if (!session) throw new SignInRequired();
     request.consoleSession = session;
+    if (upload) {
+      // Multipart: its fields (the token among them) are read only now that the session is known.
+      if (!request.isMultipart()) throw new InvalidInput('file', 'must be sent as multipart/form-data, from the upload form');
+      const read = await readEvidenceParts(request, this.config.EVIDENCE_MAX_BYTES, true);
+      (request as { body: unknown }).body = read.fields;
+      request.consoleUpload = read.upload;
+      sent = takeField(request, CSRF_FIELD);
+      keepBack();
+    }
     if (changes && !ConsoleKey.same(sent, session.csrfToken)) throw new FormTokenRefused();
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(CONSOLE_ROLES_KEY, targets);
     if (roles && !roles.includes(session.principal.role)) throw new RoleRefused(roles);

@@ -3,6 +3,8 @@ import { AuthService } from '../../auth/auth.service';
 import { GovernanceService, PrincipalView } from '../../auth/governance.service';
 import { Organization } from '../../auth/organizations.repository';
 import { Principal } from '../../auth/principal';
+import { SigningKeysService } from '../../auth/signing-keys/signing-keys.service';
+import { Database } from '../../database/database';
 import { EscrowAccountView } from '../../escrow/accounts/account.types';
 import { AccountsService } from '../../escrow/accounts/accounts.service';
 import { BenchmarkView } from '../../escrow/benchmarks/benchmark-views';
@@ -41,7 +43,17 @@ export class ConsoleReads {
     private readonly accounts: AccountsService,
     private readonly tranches: TranchesService,
     private readonly releases: ReleasesService,
+    private readonly keys: SigningKeysService,
+    private readonly db: Database,
   ) {}
+
+  /**
+   * A monitor who registered a signing key signs its judgements (sign-offs, findings, lifts)
+   * itself: the console never holds the private key, so it shows them how instead of a form.
+   */
+  async mustSign(principal: Principal): Promise<boolean> {
+    return principal.role === 'monitor' && (await this.keys.current(this.db.reader, principal.id)) !== undefined;
+  }
 
   async directory(): Promise<Directory> {
     const organizations = new Map((await this.identities.listOrganizations()).map((o) => [o.id, o]));
@@ -56,6 +68,13 @@ export class ConsoleReads {
 
   listAccounts(): Promise<EscrowAccountView[]> {
     return this.accounts.list();
+  }
+
+  /** Every tranche of every account, with its account (scopes of cases and inspections name any). */
+  async allTranches(): Promise<OpenTranche[]> {
+    const all: OpenTranche[] = [];
+    for (const account of await this.accounts.list()) for (const tranche of await this.tranches.listByEscrow(account.id)) all.push({ account, tranche });
+    return all;
   }
 
   /** Every tranche that still holds money (allocated or release pending), with its account. */

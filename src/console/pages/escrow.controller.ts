@@ -1,10 +1,11 @@
-import { Body, Get, Post, Redirect, Req } from '@nestjs/common';
+import { Body, Get, Post, Query, Redirect, Req } from '@nestjs/common';
 import { Command } from '../../common/http/command.decorator';
 import { InvalidInput, NotFound } from '../../common/errors/common-errors';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { CreateDepositDto } from '../../escrow/accounts/dto/create-deposit.dto';
 import { CreateEscrowAccountDto } from '../../escrow/accounts/dto/create-escrow-account.dto';
 import { AccountsService } from '../../escrow/accounts/accounts.service';
+import { ApprovalPolicyService } from '../../escrow/approval-policy/approval-policy.service';
 import { BenchmarksService } from '../../escrow/benchmarks/benchmarks.service';
 import { CreateBenchmarkDto } from '../../escrow/benchmarks/dto/create-benchmark.dto';
 import { CreateSignoffDto } from '../../escrow/benchmarks/dto/create-signoff.dto';
@@ -18,6 +19,7 @@ import { fields, formDto, integerField } from '../http/form-dto';
 import { pageContext } from '../views/page-context';
 import { ConsoleController } from './console-controller';
 import { ConsoleReads } from './console-reads.service';
+import { evidenceField, evidenceQuery } from './evidence-fields';
 import { AccountPage, AccountsPage, BenchmarkPage, TranchePage } from './escrow.views';
 
 /**
@@ -32,6 +34,7 @@ export class EscrowPagesController {
     private readonly tranches: TranchesService,
     private readonly benchmarks: BenchmarksService,
     private readonly releases: ReleasesService,
+    private readonly policies: ApprovalPolicyService,
   ) {}
 
   @Get('accounts')
@@ -54,8 +57,14 @@ export class EscrowPagesController {
   @Get('accounts/:id')
   @HtmlPage()
   async account(@UuidParam() id: string, @Req() request: ConsoleRequest): Promise<string> {
-    const [account, tranches, directory] = await Promise.all([this.accounts.get(id), this.tranches.listByEscrow(id), this.reads.directory()]);
-    return renderDocument(AccountPage({ context: pageContext(request), account, tranches, me: request.principal!, directory }));
+    const me = request.principal!;
+    const [account, tranches, directory, policy] = await Promise.all([
+      this.accounts.get(id),
+      this.tranches.listByEscrow(id),
+      this.reads.directory(),
+      me.role === 'admin' ? this.policies.get(id) : undefined,
+    ]);
+    return renderDocument(AccountPage({ context: pageContext(request), account, tranches, me, directory, policy }));
   }
 
   @Post('accounts/:id/deposits')
@@ -145,13 +154,13 @@ export class EscrowPagesController {
 
   @Get('benchmarks/:id')
   @HtmlPage()
-  async benchmark(@UuidParam() id: string, @Req() request: ConsoleRequest): Promise<string> {
+  async benchmark(@UuidParam() id: string, @Req() request: ConsoleRequest, @Query('evidence') evidence?: string): Promise<string> {
     const me = request.principal!;
     const benchmark = await this.benchmarks.get(id);
     const tranche = await this.tranches.get(benchmark.trancheId);
-    const [account, directory] = await Promise.all([this.accounts.get(tranche.escrowAccountId), this.reads.directory()]);
+    const [account, directory, mustSign] = await Promise.all([this.accounts.get(tranche.escrowAccountId), this.reads.directory(), this.reads.mustSign(me)]);
     const eligible = me.role === 'monitor' && me.organizationId !== tranche.donorOrganizationId && me.organizationId !== tranche.recipientOrganizationId;
-    return renderDocument(BenchmarkPage({ context: pageContext(request), account, tranche, benchmark, directory, eligible }));
+    return renderDocument(BenchmarkPage({ context: pageContext(request), account, tranche, benchmark, directory, eligible, mustSign, evidence: evidenceQuery(evidence) }));
   }
 
   @Post('benchmarks/:id/signoffs')
@@ -159,7 +168,10 @@ export class EscrowPagesController {
   @Redirect()
   @ConsoleRoles('monitor')
   async signoff(@UuidParam() id: string, @Body() form: FormFields, @Req() request: ConsoleRequest) {
-    const benchmark = await this.benchmarks.signoff(id, await formDto(CreateSignoffDto, fields(form, 'decision', 'evidence', 'comment')), request.principal!);
+    const f = fields(form, 'decision', 'evidence', 'comment', 'evidenceFiles');
+    const dto = await formDto(CreateSignoffDto, { decision: f.decision, evidence: f.evidence, comment: f.comment });
+    dto.evidenceFiles = evidenceField(f.evidenceFiles);
+    const benchmark = await this.benchmarks.signoff(id, dto, request.principal!);
     if (!benchmark) throw new NotFound('benchmark', id);
     return seeOther('/console');
   }

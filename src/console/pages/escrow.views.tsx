@@ -1,6 +1,7 @@
 import { Principal } from '../../auth/principal';
 import { CURRENCY_CODES } from '../../common/money/currencies';
 import { EscrowAccountView, EscrowBalances } from '../../escrow/accounts/account.types';
+import type { ApprovalPolicyView } from '../../escrow/approval-policy/approval-policy.service';
 import { BENCHMARK_KINDS } from '../../escrow/benchmarks/benchmark-status';
 import { BenchmarkView } from '../../escrow/benchmarks/benchmark-views';
 import { ReleaseRequestView } from '../../escrow/releases/release-view';
@@ -11,6 +12,8 @@ import { Layout } from '../views/layout';
 import { PageContext } from '../views/page-context';
 import { Choice, Facts, Field, Money, Notice, PostForm, Section, Select, ShortId, Status, Table, TextArea, Time, words } from '../views/ui';
 import { Directory } from './console-reads.service';
+import { EvidenceUpload, MustSign } from './evidence.views';
+import { ApprovalPolicySection } from './policy.views';
 import { approvalProgress } from './release-approvals';
 
 const FIGURES: (keyof EscrowBalances)[] = ['deposited', 'allocated', 'released', 'unallocated'];
@@ -80,6 +83,8 @@ export function AccountPage(props: {
   tranches: TrancheView[];
   me: Principal;
   directory: Directory;
+  /** For admins: the tiers in force and the changes awaiting approval. */
+  policy?: ApprovalPolicyView;
 }): Html {
   const { context, account, me, directory } = props;
   const donor = me.role === 'donor';
@@ -152,6 +157,7 @@ export function AccountPage(props: {
           )}
         </Section>
       )}
+      {me.role === 'admin' && props.policy && <ApprovalPolicySection context={context} account={account} policy={props.policy} directory={directory} me={me} />}
     </Layout>
   );
 }
@@ -310,6 +316,10 @@ export function BenchmarkPage(props: {
   benchmark: BenchmarkView;
   directory: Directory;
   eligible: boolean;
+  /** Files uploaded for this decision (their SHA-256), sent with it as evidenceFiles. */
+  evidence: string[];
+  /** The monitor registered a signing key: the console cannot sign the sign-off for them. */
+  mustSign: boolean;
 }): Html {
   const { context, account, tranche, benchmark, directory } = props;
   const open = tranche.status === 'allocated' || tranche.status === 'release_pending';
@@ -325,16 +335,20 @@ export function BenchmarkPage(props: {
         ]}
       />
       <BenchmarkBlock context={context} benchmark={benchmark} directory={directory} />
-      {open && props.eligible ? (
+      {open && props.eligible && props.mustSign && <MustSign what="sign-off" />}
+      {open && props.eligible && !props.mustSign && (
         <Section title="Your organization's decision">
+          <EvidenceUpload context={context} files={props.evidence} />
           <PostForm context={context} action={`/console/benchmarks/${benchmark.id}/signoffs`} class="stack narrow">
             <Choice legend="Decision" name="decision" required options={[{ value: 'approve', label: 'Approve: the condition is met' }, { value: 'reject', label: 'Reject: it is not met (blocks the release)' }]} />
             <TextArea label="Evidence (reports, visits, references)" name="evidence" required />
             <TextArea label="Comment" name="comment" />
+            <input type="hidden" name="evidenceFiles" value={props.evidence.join(',')} data-evidence-field />
             <button type="submit">Record the decision</button>
           </PostForm>
         </Section>
-      ) : (
+      )}
+      {!(open && props.eligible) && (
         <Notice>{open ? 'Your organization is the donor or the recipient of this tranche: it cannot judge its benchmarks.' : 'The tranche is closed to sign-offs.'}</Notice>
       )}
     </Layout>

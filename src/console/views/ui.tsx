@@ -134,6 +134,21 @@ const STATUS_WORDS: Record<string, string> = {
   revoked: 'Revoked',
   approve: 'Approve',
   reject: 'Reject',
+  received: 'Received',
+  under_review: 'Under review',
+  case_opened: 'Case opened',
+  alleged: 'Alleged',
+  verified: 'Verified',
+  dismissed: 'Dismissed',
+  resolved: 'Resolved (lifted)',
+  verify: 'Verify',
+  dismiss: 'Dismiss',
+  lift: 'Lift',
+  scheduled: 'Scheduled',
+  completed: 'Completed',
+  satisfactory: 'Satisfactory',
+  concerns: 'Concerns',
+  violation: 'Violation',
 };
 
 /** A status in words, with its value kept in data-status for styles and tests. */
