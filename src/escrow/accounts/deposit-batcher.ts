@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Database } from '../../database/database';
 import { isUnanswered } from '../../database/database-errors';
@@ -64,7 +64,7 @@ interface Waiting {
  * committed, and each of its requests gets the error, as a single deposit would.
  */
 @Injectable()
-export class DepositBatcher implements OnApplicationShutdown {
+export class DepositBatcher implements BeforeApplicationShutdown {
   private waiting: Waiting[] = [];
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private readonly windowMs: number;
@@ -87,8 +87,8 @@ export class DepositBatcher implements OnApplicationShutdown {
     });
   }
 
-  /** What is gathered goes out at once: nothing waits for a window that no longer matters. */
-  onApplicationShutdown(): void {
+  /** What is gathered goes out at once, while the pool is still open. */
+  beforeApplicationShutdown(): void {
     this.flush();
   }
 
