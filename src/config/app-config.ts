@@ -63,6 +63,13 @@ export class AppConfig {
   @EnvInteger(1, 500)
   DEPOSIT_BATCH_MAX = 32;
 
+  /**
+   * Deposit batches one process has out at once; deposits arriving meanwhile gather into the
+   * next batch (so batches grow with the load, with no longer window). Bounded by the pool.
+   */
+  @EnvInteger(1, 500)
+  DEPOSIT_BATCH_IN_FLIGHT = 2;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 

@@ -52,11 +52,12 @@ interface Waiting {
 
 /**
  * Group commit for deposits, per process: deposits that arrive within DEPOSIT_BATCH_WINDOW_MS of
- * each other (at most DEPOSIT_BATCH_MAX) are booked by one deposit_batch statement, one
+ * each other (at most DEPOSIT_BATCH_MAX), or while DEPOSIT_BATCH_IN_FLIGHT batches are out, are
+ * booked by one deposit_batch statement, one
  * transaction and one round trip for all of them, while each keeps its own outcome. This is only
  * a gathering point: every lock is taken in PostgreSQL, so instances batching side by side
- * coordinate there as single deposits do. A request waits at most the window plus its batch's
- * statement (bounded by DB_STATEMENT_TIMEOUT_MS).
+ * coordinate there as single deposits do. A request waits at most the window, or the batch
+ * before it, plus its own batch's statement (each bounded by DB_STATEMENT_TIMEOUT_MS).
  *
  * A batch whose statement fails (a bug-class error, never a client's refusal: those come back as
  * outcomes) is booked again deposit by deposit, so the one deposit that fails it gets the error
@@ -69,6 +70,8 @@ export class DepositBatcher implements BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private readonly windowMs: number;
   private readonly max: number;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
 
   constructor(
     private readonly db: Database,
@@ -76,6 +79,7 @@ export class DepositBatcher implements BeforeApplicationShutdown {
   ) {
     this.windowMs = config.DEPOSIT_BATCH_WINDOW_MS;
     this.max = config.DEPOSIT_BATCH_MAX;
+    this.maxInFlight = config.DEPOSIT_BATCH_IN_FLIGHT;
   }
 
   /** Books `item` with whatever else arrives in the window; settles once its batch committed. */
@@ -83,7 +87,7 @@ export class DepositBatcher implements BeforeApplicationShutdown {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (this.waiting.length >= this.max) this.flush();
-      else if (!this.timer) this.timer = this.windowMs > 0 ? setTimeout(() => this.flush(), this.windowMs) : setImmediate(() => this.flush());
+      else if (!this.timer) this.timer = this.windowMs > 0 ? setTimeout(() => this.windowEnded(), this.windowMs) : setImmediate(() => this.windowEnded());
     });
   }
 
@@ -92,13 +96,31 @@ export class DepositBatcher implements BeforeApplicationShutdown {
     this.flush();
   }
 
+  /**
+   * The window is over: the gathered deposits go, unless DEPOSIT_BATCH_IN_FLIGHT batches are
+   * already out. Then they keep gathering until one of those commits (each bounded by the
+   * statement timeout): under load batches grow by themselves, idle a deposit waits only the window.
+   */
+  private windowEnded(): void {
+    this.timer = undefined;
+    if (this.inFlight < this.maxInFlight) this.flush();
+  }
+
   private flush(): void {
     if (this.timer) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);
       this.timer = undefined;
     }
-    while (this.waiting.length > 0) void this.book(this.waiting.splice(0, this.max));
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.max);
+      this.inFlight++;
+      void this.book(batch).finally(() => {
+        this.inFlight--;
+        // Those gathered meanwhile waited at least as long as this batch took: they go now.
+        if (this.waiting.length > 0) this.flush();
+      });
+    }
   }
 
   private async book(batch: Waiting[]): Promise<void> {
