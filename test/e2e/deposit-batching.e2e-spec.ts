@@ -144,6 +144,27 @@ describe('deposits booked in batches', () => {
     await expectRunningTotalsRecomputed();
   });
 
+  it('a deposit that fails its batch statement fails alone: the batch is booked again deposit by deposit', async () => {
+    // A bug-class refusal from the ledger (an account of another kind under the deposit's code),
+    // which deposit_batch does not catch: the statement fails, and the batcher retries each alone.
+    const brokenId = await createEscrowAccount(t, cast.admin);
+    await t.dataSource.query(`INSERT INTO ledger_accounts (code, kind, currency) VALUES ($1, 'external', 'USD')`, [
+      `escrow:${brokenId}:unallocated:${cast.donorB.organizationId}`,
+    ]);
+    const [broken, ...others] = await Promise.all([
+      post(cast.donorB, brokenId, { amount: '1.00' }),
+      ...Array.from({ length: 6 }, () => post(cast.donorA, escrowId, { amount: '2.00' })),
+    ]);
+    // An internal error (the ledger's code goes to the logs, not to the client).
+    expect(broken.status).toBe(500);
+    for (const res of others) expect(res.status).toBe(201);
+    // Booked again one by one after their shared statement failed: one database transaction each.
+    expect(await transactionsOf(others.map((r) => r.body.journalTransactionId))).toBe(others.length);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM deposits WHERE escrow_account_id = $1`, [brokenId]);
+    expect(n).toBe(0);
+    await expectRunningTotalsRecomputed();
+  });
+
   const depositsOf = async (donor: TestPrincipal): Promise<number> =>
     (await t.dataSource.query(`SELECT count(*)::int AS n FROM deposits WHERE principal_id = $1`, [donor.id]))[0].n;
 

@@ -53,8 +53,8 @@ interface Waiting {
 /**
  * Group commit for deposits, per process: deposits that arrive within DEPOSIT_BATCH_WINDOW_MS of
  * each other (at most DEPOSIT_BATCH_MAX), or while DEPOSIT_BATCH_IN_FLIGHT batches are out, are
- * booked by one deposit_batch statement, one
- * transaction and one round trip for all of them, while each keeps its own outcome. This is only
+ * booked by one deposit_batch statement: one transaction and one round trip for all of them,
+ * while each keeps its own outcome. This is only
  * a gathering point: every lock is taken in PostgreSQL, so instances batching side by side
  * coordinate there as single deposits do. A request waits at most the window, or the batch
  * before it, plus its own batch's statement (each bounded by DB_STATEMENT_TIMEOUT_MS).
