@@ -42,6 +42,8 @@ export function targets(report: BenchReport): Target[] {
   const out: Target[] = [];
   const at8 = report.writes.find((w) => w.clients === 8);
   if (at8) out.push({ name: 'write ratio at 8 clients (deposits ÷ raw-SQL baseline)', target: '≥ 0.5', value: round(at8.ratio, 2), unit: '', met: at8.ratio >= 0.5 });
+  const at32 = report.writes.find((w) => w.clients === 32);
+  if (at32) out.push({ name: 'write ratio at 32 clients (deposits ÷ raw-SQL baseline)', target: '≥ 1.0', value: round(at32.ratio, 2), unit: '', met: at32.ratio >= 1 });
   if (report.verify) {
     out.push({ name: 'verify', target: '≥ 250,000 tx/s', value: Math.round(report.verify.perSecond), unit: 'tx/s', met: report.verify.perSecond >= 250_000 });
     out.push({ name: 'verify peak RSS (default V8 heap)', target: '< 200 MiB', value: round(report.verify.peakRssMiB, 0), unit: 'MiB', met: report.verify.peakRssMiB < 200 });

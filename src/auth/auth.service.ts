@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { ApiKeyCache } from './api-key-cache';
 import { hashApiKey } from './api-key';
-import { Unauthenticated } from './identity-errors';
+import { keyRevoked } from './identity-errors';
 import { Organization, OrganizationsRepository, ReportedOrganization } from './organizations.repository';
 import { Principal, Role } from './principal';
 import { ActiveMember, PrincipalRecord, PrincipalsRepository, Standing } from './principals.repository';
@@ -52,7 +52,7 @@ export class AuthService {
    * made with a key commits after that key's revocation did.
    */
   async assertStillActive(manager: EntityManager, principalId: string): Promise<void> {
-    if (!(await this.principals.isActiveLocked(manager, principalId))) throw new Unauthenticated('this API key was revoked');
+    if (!(await this.principals.isActiveLocked(manager, principalId))) throw keyRevoked();
   }
 
   /** Called in a revocation's transaction: the key leaves this process's cache once it commits. */

@@ -12,3 +12,8 @@ export class Unauthenticated extends IdentityError {
     super('UNAUTHENTICATED', message);
   }
 }
+
+/** A command's actor was revoked before the command committed (the revocation won the race). */
+export function keyRevoked(): Unauthenticated {
+  return new Unauthenticated('this API key was revoked');
+}

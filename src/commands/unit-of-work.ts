@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
 import { Database } from '../database/database';
-import { IdempotencyStore } from '../idempotency/idempotency-store';
+import { keyRevoked } from '../auth/identity-errors';
+import { IdempotencyStore, StoredAnswer } from '../idempotency/idempotency-store';
 
 /** What a command needs to be retried safely: who asks, under which key, for what. */
 export interface CommandContext {
@@ -14,6 +15,18 @@ export interface CommandContext {
   status: number;
   /** The answer holds a secret shown once: stored encrypted under the client's key. */
   holdsSecret?: boolean;
+}
+
+/**
+ * A command whose unit of work runs elsewhere, as one statement for many commands (a batch, see
+ * DepositBatcher): what that statement must check and record for it, as `run` would.
+ */
+export interface BatchedCommandRecord {
+  principalId: string;
+  /** SHA-256 of the Idempotency-Key and the request's hash; null without a key. */
+  keyHash: Buffer | null;
+  requestHash: Buffer | null;
+  status: number;
 }
 
 /**
@@ -42,5 +55,23 @@ export class UnitOfWork {
       await this.idempotency.complete(manager, principalId, key, command.status, result, command.holdsSecret === true);
       return result;
     });
+  }
+
+  /** What a batch statement checks and records for `command` (its actor must be known). */
+  batchRecord(command: CommandContext): BatchedCommandRecord {
+    const { principalId, idempotencyKey: key, requestHash } = command;
+    if (!principalId) throw new Error('a batched command needs its actor');
+    const keyed = key !== undefined && requestHash !== undefined;
+    return { principalId, keyHash: keyed ? this.idempotency.keyHash(key) : null, requestHash: keyed ? requestHash : null, status: command.status };
+  }
+
+  /** The batch found the actor no longer active: the refusal `run` gives (401). */
+  revoked(): Error {
+    return keyRevoked();
+  }
+
+  /** The batch found the key used before: the first answer, or 422 for another request, as `run` gives. */
+  replay(command: CommandContext, previous: StoredAnswer): unknown {
+    return this.idempotency.replayOf(previous, command.principalId!, command.idempotencyKey!, command.requestHash!);
   }
 }

@@ -60,6 +60,25 @@ export class AppConfig {
   @EnvInteger(100)
   DB_STATEMENT_TIMEOUT_MS = 15000;
 
+  /**
+   * Group commit for deposits: concurrent deposits in this process are gathered for at most this
+   * long (or until DEPOSIT_BATCH_MAX of them) and booked in one statement (DepositBatcher).
+   * 0: each is sent as soon as the event loop turns, still with the others that arrived meanwhile.
+   */
+  @EnvInteger(0, 50)
+  DEPOSIT_BATCH_WINDOW_MS = 1;
+
+  /** The most deposits one batch books; 1 books each deposit alone (still in one round trip). */
+  @EnvInteger(1, 500)
+  DEPOSIT_BATCH_MAX = 32;
+
+  /**
+   * Deposit batches one process has out at once; deposits arriving meanwhile gather into the
+   * next batch (so batches grow with the load, with no longer window). Bounded by the pool.
+   */
+  @EnvInteger(1, 500)
+  DEPOSIT_BATCH_IN_FLIGHT = 2;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 

@@ -131,6 +131,33 @@ export class Database {
   }
 
   /**
+   * Runs one statement as a transaction of its own, in one round trip: PostgreSQL makes a lone
+   * statement outside BEGIN atomic, so this is `transaction` without its BEGIN and COMMIT. For a
+   * statement that is a whole unit of work (a function that does it all, like deposit_batch);
+   * retried like `transaction` on serialization failures and deadlocks. Never joins an open
+   * transaction: called inside one, it refuses (it could not be atomic with it).
+   */
+  async statement<Row>(sql: string, params: unknown[]): Promise<Row[]> {
+    if (this.open()) throw new Error('Database.statement inside a transaction: it runs as a transaction of its own');
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        return (await runner.query(sql, params)) as Row[];
+      } catch (error) {
+        if (isUnanswered(error)) {
+          await (runner as unknown as PostgresRunner).releasePostgresConnection(error as Error);
+          throw error;
+        }
+        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      } finally {
+        if (!runner.isReleased) await runner.release();
+      }
+    }
+  }
+
+  /**
    * Runs `callback` once the open transaction has committed (never if it rolls back): for what
    * must not happen before the change is visible to everyone, like dropping a revoked key from
    * this process's cache.

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { CommandsModule } from '../commands/commands.module';
 import { DatabaseModule } from '../database/database.module';
 import { EvidenceModule } from '../evidence/evidence.module';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -7,6 +8,7 @@ import { StatementsModule } from '../statements/statements.module';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
+import { DepositBatcher } from './accounts/deposit-batcher';
 import { DonorTotalsRepository } from './accounts/donor-totals.repository';
 import { ApprovalPolicyController } from './approval-policy/approval-policy.controller';
 import { ApprovalPolicyRepository } from './approval-policy/approval-policy.repository';
@@ -42,11 +44,12 @@ import { TranchesService } from './tranches/tranches.service';
  * stay inside, and other modules see only the services it exports.
  */
 @Module({
-  imports: [DatabaseModule, LedgerModule, AuthModule, EvidenceModule, StatementsModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, CommandsModule, EvidenceModule, StatementsModule],
   controllers: [AccountsController, TranchesController, BenchmarksController, ReleasesController, ApprovalPolicyController],
   providers: [
     AccountsRepository,
     DonorTotalsRepository,
+    DepositBatcher,
     AccountsService,
     TranchesRepository,
     TranchesService,

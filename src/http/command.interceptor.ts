@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { InvalidInput } from '../common/errors/common-errors';
 import type { AuthenticatedRequest } from '../auth/principal';
-import { UnitOfWork } from '../commands/unit-of-work';
+import { CommandRequest } from '../commands/current-command.decorator';
+import { CommandContext, UnitOfWork } from '../commands/unit-of-work';
 import { COMMAND_KEY, CommandOptions } from '../common/http/command.decorator';
 
 /** Runs every @Command route as a unit of work, with the client's Idempotency-Key. */
@@ -24,13 +25,18 @@ export class CommandInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     // Routes that take no key (a whistleblower's report, a claim) ignore the header.
     const key = request.principal ? idempotencyKey(request) : undefined;
-    const command = {
+    const command: CommandContext = {
       principalId: request.principal?.id,
       idempotencyKey: key,
       requestHash: key ? fingerprint(request) : undefined,
       status: Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED,
       holdsSecret: options.secretInResponse === true,
     };
+    if (options.batched) {
+      // The handler runs the unit of work itself, many requests to a statement (CommandOptions.batched).
+      (request as CommandRequest).command = command;
+      return next.handle();
+    }
     return from(this.unitOfWork.run(command, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
   }
 }

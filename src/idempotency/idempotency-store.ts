@@ -4,6 +4,13 @@ import { EntityManager } from 'typeorm';
 import { IdempotencyKeyReused } from './idempotency-errors';
 import { openResponse, sealResponse } from './response-sealing';
 
+/** A used key's row as stored: the first request's hash and its answer. */
+export interface StoredAnswer {
+  request_hash: Buffer;
+  response_body: string;
+  response_encrypted: boolean;
+}
+
 export interface IdempotencyClaim {
   /** Set when the key was used before with the same request: answer with its first response. */
   replay?: { body: unknown };
@@ -28,10 +35,23 @@ export class IdempotencyStore {
     const [previous] = (await manager.query(
       `SELECT request_hash, response_body, response_encrypted FROM idempotency_keys WHERE principal_id = $1 AND key_hash = $2`,
       [principalId, keyHash],
-    )) as { request_hash: Buffer; response_body: string; response_encrypted: boolean }[];
+    )) as StoredAnswer[];
+    return { replay: { body: this.replayOf(previous, principalId, key, requestHash) } };
+  }
+
+  /** SHA-256 of the client's key: what the table stores instead of the key. */
+  keyHash(key: string): Buffer {
+    return sha256(key);
+  }
+
+  /**
+   * The first answer under a key that was used before, for this same request; 422 for another.
+   * `claim` ends here, and so does a batch that found the key taken (deposit_batch).
+   */
+  replayOf(previous: StoredAnswer, principalId: string, key: string, requestHash: Buffer): unknown {
     if (!timingSafeEqual(previous.request_hash, requestHash)) throw new IdempotencyKeyReused();
     const json = previous.response_encrypted ? openResponse(previous.response_body, key, principalId) : previous.response_body;
-    return { replay: { body: JSON.parse(json) } };
+    return JSON.parse(json);
   }
 
   /** Stores the first response as JSON text; one that holds a secret, encrypted (see response-sealing). */

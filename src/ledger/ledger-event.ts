@@ -95,3 +95,19 @@ export interface PostedTransaction {
   /** Each touched account's balance after this transaction, as decimal strings. */
   balances: Record<string, string>;
 }
+
+/** One leg as ledger_post takes it: account code, account kind, currency, signed amount. */
+export type PreparedLeg = [code: string, kind: string, currency: string, amount: string];
+
+/** A journal transaction built by LedgerService.prepare, ready for ledger_post. */
+export interface PreparedTransaction {
+  id: string;
+  kind: JournalKind;
+  actorPrincipalId: string | null;
+  escrowAccountId: string | null;
+  occurredAt: string;
+  /** The canonical body, exactly as hashed. */
+  body: string;
+  contentHash: Buffer;
+  legs: PreparedLeg[];
+}

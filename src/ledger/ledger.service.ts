@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { Money } from '../common/money/money';
 import { canonicalJson, sha256 } from './canonical-body';
 import { LedgerAccountRef } from './ledger-accounts';
-import { LedgerEvent, PostedTransaction } from './ledger-event';
+import { LedgerEvent, PostedTransaction, PreparedLeg, PreparedTransaction } from './ledger-event';
 import { translateLedgerError } from './ledger-errors';
 import { assertValidPostings } from './posting-rules';
 
@@ -29,7 +29,12 @@ export class LedgerService {
     });
   }
 
-  private async write(manager: EntityManager, event: LedgerEvent): Promise<PostedTransaction> {
+  /**
+   * The journal transaction `event` becomes, built and checked but not written: its id, body and
+   * content hash, and its legs. `post` writes one; a batch (deposit_batch in the schema) hands
+   * several to ledger_post in one statement, each still a journal transaction of its own.
+   */
+  prepare(event: LedgerEvent): PreparedTransaction {
     const postings = event.postings ?? [];
     assertValidPostings(postings);
     const id = randomUUID();
@@ -44,24 +49,37 @@ export class LedgerService {
       details: event.details ?? {},
       postings: postings.map((p) => ({ account: p.account.code, currency: p.amount.currency, amount: p.amount.toString() })),
     });
-    const contentHash = sha256(body);
+    return {
+      id,
+      kind: event.kind,
+      actorPrincipalId: event.actorPrincipalId ?? null,
+      escrowAccountId: event.escrowAccountId ?? null,
+      occurredAt,
+      body,
+      contentHash: sha256(body),
+      legs: postings.map((p) => [p.account.code, p.account.kind, p.account.currency, p.amount.toString()]),
+    };
+  }
+
+  private async write(manager: EntityManager, event: LedgerEvent): Promise<PostedTransaction> {
+    const prepared = this.prepare(event);
     const rows: PostRow[] = await manager.query(
       `SELECT out_seq, out_code, out_balance
          FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8::ledger_posting[])`,
       [
-        id,
-        event.kind,
-        event.actorPrincipalId ?? null,
-        event.escrowAccountId ?? null,
-        occurredAt,
-        body,
-        contentHash,
-        postings.map((p) => postingLiteral(p.account, p.amount.toString())),
+        prepared.id,
+        prepared.kind,
+        prepared.actorPrincipalId,
+        prepared.escrowAccountId,
+        prepared.occurredAt,
+        prepared.body,
+        prepared.contentHash,
+        prepared.legs.map(postingLiteral),
       ],
     );
     const balances: Record<string, string> = {};
     for (const row of rows) if (row.out_code !== null) balances[row.out_code] = row.out_balance!;
-    return { id, seq: rows[0].out_seq, contentHash: contentHash.toString('hex'), balances };
+    return { id: prepared.id, seq: rows[0].out_seq, contentHash: prepared.contentHash.toString('hex'), balances };
   }
 
   /** Current balances of these accounts (zero for one never posted to), read in `manager`'s transaction. */
@@ -79,7 +97,6 @@ export class LedgerService {
  * One leg as a `ledger_posting` literal, ("code","kind","USD","-10.00"): every field quoted, a
  * double quote or backslash in it escaped. pg then quotes each literal as an array element.
  */
-function postingLiteral(account: LedgerAccountRef, amount: string): string {
-  const fields = [account.code, account.kind, account.currency, amount];
-  return `(${fields.map((f) => `"${f.replace(/["\\]/g, '\\$&')}"`).join(',')})`;
+function postingLiteral(leg: PreparedLeg): string {
+  return `(${leg.map((f) => `"${f.replace(/["\\]/g, '\\$&')}"`).join(',')})`;
 }

@@ -91,7 +91,7 @@ describe('the schema files and the upgrade path from release 0.1.0', () => {
   });
 
   it('gives an empty database the schema files, and a release-0.1.0 one every upgrade step', () => {
-    expect(schemaFiles().map((f) => f.name)).toEqual(['00-roles', '10-identity', '20-ledger', '30-escrow', '35-escrow-holds', '40-attestation', '50-idempotency', '55-evidence', '60-oversight', '70-console', '80-webhooks']);
+    expect(schemaFiles().map((f) => f.name)).toEqual(['00-roles', '10-identity', '20-ledger', '30-escrow', '35-escrow-holds', '40-attestation', '50-idempotency', '55-evidence', '60-oversight', '70-console', '80-webhooks', '90-deposit-batch']);
     expect(freshOutcome).toEqual({ installed: true, upgraded: [] });
     expect(upgradeOutcome).toEqual({ installed: false, upgraded: upgradeSteps().map((s) => s.name) });
     expect(upgradeOutcome.upgraded.length).toBeGreaterThan(0);

@@ -9,6 +9,13 @@ export interface CommandOptions {
    * retry with the key gets the first answer again, and the database alone cannot reveal it.
    */
   secretInResponse?: boolean;
+  /**
+   * The route runs its own unit of work instead of the interceptor's transaction: it gathers
+   * concurrent requests into one statement that checks the actor and the idempotency key per
+   * request exactly as UnitOfWork.run does (deposits, see DepositBatcher). The handler gets the
+   * command through @CurrentCommand() and must give it to UnitOfWork itself.
+   */
+  batched?: boolean;
 }
 
 /**

@@ -10,3 +10,13 @@ export function parseAmount(text: string, currency: string, field = 'amount'): M
     throw error;
   }
 }
+
+/** The amount, or undefined where parseAmount would refuse it. */
+export function tryParseAmount(text: string, currency: string): Money | undefined {
+  try {
+    return Money.parsePositive(text, currency);
+  } catch (error) {
+    if (error instanceof MoneyError) return undefined;
+    throw error;
+  }
+}

@@ -206,3 +206,24 @@ BEGIN
   )
   SELECT journal.seq, u.code, u.balance FROM updated u, journal ORDER BY u.position;
 END $$;
+
+-- Locks, for a caller that posts several transactions in one database transaction (a batch of
+-- deposits), every account those postings name, up front: missing ones created in code order,
+-- then all locked in id order, the order ledger_post itself locks in. Each ledger_post that
+-- follows finds its accounts already held, so a batch never holds one account while waiting for
+-- another that a concurrent batch or posting holds in the opposite order.
+CREATE FUNCTION ledger_lock_accounts(p_postings ledger_posting[]) RETURNS void
+LANGUAGE plpgsql SECURITY INVOKER AS $$
+BEGIN
+  IF (SELECT count(*) FROM ledger_accounts a WHERE a.code IN (SELECT p.code FROM unnest(p_postings) AS p))
+     < (SELECT count(DISTINCT p.code) FROM unnest(p_postings) AS p) THEN
+    INSERT INTO ledger_accounts (code, kind, currency)
+    SELECT DISTINCT ON (p.code COLLATE "C") p.code, p.kind, p.currency FROM unnest(p_postings) AS p
+    ORDER BY p.code COLLATE "C"
+    ON CONFLICT (code) DO NOTHING;
+  END IF;
+  PERFORM 1 FROM ledger_accounts a
+   WHERE a.code IN (SELECT p.code FROM unnest(p_postings) AS p)
+   ORDER BY a.id
+     FOR UPDATE OF a;
+END $$;

@@ -6,6 +6,8 @@ import { Roles } from '../../auth/roles.decorator';
 import { ReasonDto } from '../../common/validation/reason.dto';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { Command } from '../../common/http/command.decorator';
+import { CurrentCommand } from '../../commands/current-command.decorator';
+import { CommandContext } from '../../commands/unit-of-work';
 import { AccountsService } from './accounts.service';
 import { CreateDepositDto } from './dto/create-deposit.dto';
 import { CreateEscrowAccountDto } from './dto/create-escrow-account.dto';
@@ -33,11 +35,12 @@ export class AccountsController {
     return this.escrow.get(id);
   }
 
+  /** Batched: gathered with concurrent deposits into one statement (DepositBatcher), checked as any command. */
   @Post(':id/deposits')
-  @Command()
+  @Command({ batched: true })
   @Roles('donor')
-  deposit(@UuidParam() id: string, @Body() dto: CreateDepositDto, @CurrentPrincipal() donor: Principal) {
-    return this.escrow.deposit(id, dto, donor);
+  deposit(@UuidParam() id: string, @Body() dto: CreateDepositDto, @CurrentPrincipal() donor: Principal, @CurrentCommand() command: CommandContext) {
+    return this.escrow.depositBatched(id, dto, donor, command);
   }
 
   @Post(':id/suspend')
