@@ -1,5 +1,5 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/roles.decorator';
 import { DashboardService } from './dashboard/dashboard.service';
@@ -7,6 +7,7 @@ import { acceptsGzip } from './http/accept-encoding';
 import { matchesEtag, REVALIDATE } from './http/conditional-get';
 import { IatiService } from './iati/iati.service';
 import { PublicSnapshotService, Watermark } from './public-snapshot/public-snapshot.service';
+import { ApiAnswers, NOT_MODIFIED } from '../http/openapi/api-answer.decorator';
 
 /** The public documents built from one snapshot and cached per ledger state: ETag, 304, gzip. */
 @ApiTags('transparency')
@@ -20,7 +21,8 @@ export class PublicDocumentsController {
   ) {}
 
   @Get('dashboard')
-  @ApiOkResponse({ description: 'Every escrow account with its balances, tranches and benchmark status; the ledger head and latest checkpoint' })
+  @ApiAnswers({ status: 200, description: 'Every escrow account with its balances, tranches and benchmark status; the ledger head and latest checkpoint', schema: 'Dashboard' }, NOT_MODIFIED)
+  @ApiOperation({ summary: 'Get the public dashboard data' })
   async dashboardJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.serve('dashboard', 'application/json; charset=utf-8', request, reply, async (db, at) =>
       JSON.stringify(await this.dashboard.build(db, at)),
@@ -28,8 +30,8 @@ export class PublicDocumentsController {
   }
 
   @Get('iati.xml')
-  @ApiProduces('application/xml')
-  @ApiOkResponse({ description: 'IATI 2.03 activity file: one iati-activity per escrow account' })
+  @ApiAnswers({ status: 200, description: 'IATI 2.03 activity file: one iati-activity per escrow account', schema: { type: 'string' }, mediaTypes: ['application/xml'] }, NOT_MODIFIED)
+  @ApiOperation({ summary: 'Get the IATI 2.03 activity file' })
   async iatiXml(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.serve('iati', 'application/xml; charset=utf-8', request, reply, (db) => this.iati.build(db));
   }
