@@ -108,7 +108,7 @@ export const OVERSIGHT_SCHEMAS = {
     repaid: decimal,
     outstanding: decimal,
     journalTransactionId: uuid,
-    reference: str,
+    reference: nullable(str),
   }),
   Inspection: obj({
     id: uuid,
