@@ -24,5 +24,7 @@ export const oneOf = (values: readonly string[]): Schema => ({ type: 'string', e
 export const map = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
 
 export function obj(properties: Record<string, Schema>, optional: readonly string[] = []): Schema {
-  return { type: 'object', required: Object.keys(properties).filter((name) => !optional.includes(name)), properties, additionalProperties: false };
+  const required = Object.keys(properties).filter((name) => !optional.includes(name));
+  // OpenAPI 3.0 wants `required` to name at least one property, or to be left out.
+  return { type: 'object', ...(required.length > 0 ? { required } : {}), properties, additionalProperties: false };
 }
