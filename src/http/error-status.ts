@@ -72,11 +72,6 @@ export function statusOfCode(code: string): HttpStatus {
   return (STATUS as Record<string, HttpStatus>)[code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
 }
 
-/** The codes answered with `status`, for the API document (src/http/openapi). */
-export function codesWithStatus(status: HttpStatus): ErrorCode[] {
-  return (Object.keys(STATUS) as ErrorCode[]).filter((code) => STATUS[code] === status && !(status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE));
-}
-
 /** Every code a client can see (a 500's code stays in the log). */
 export function publicErrorCodes(): ErrorCode[] {
   return (Object.keys(STATUS) as ErrorCode[]).filter((code) => STATUS[code] < 500 || STATUS[code] === HttpStatus.SERVICE_UNAVAILABLE);

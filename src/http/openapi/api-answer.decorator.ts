@@ -27,6 +27,5 @@ export const ApiJson = (status: number, schema: string | object, description: st
  */
 export const ApiRefusals = (...codes: ErrorCode[]) => SetMetadata(REFUSALS_KEY, codes);
 
-
 /** The answer to a conditional GET whose ETag still matches. */
 export const NOT_MODIFIED: Answer = { status: 304, description: 'Not modified: the If-None-Match ETag is still current' };
