@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { CONSOLE_EVIDENCE_ROUTE, useConsoleFormParser } from './console/http/form-parser';
@@ -10,6 +10,7 @@ import { strictValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { useEvidenceUploads } from './evidence/evidence-upload';
 import { clientErrorHandler, frameworkErrors } from './http/http-layer-errors';
+import { buildOpenApiDocument } from './http/openapi/document';
 import { requestIdFor } from './http/request-id';
 
 /**
@@ -37,15 +38,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   useSecurityHeaders(app.getHttpAdapter().getInstance());
   // Multipart for POST /v1/evidence and the console's upload form alone; every other route stays JSON-only (415).
   await useEvidenceUploads(app, config, [CONSOLE_EVIDENCE_ROUTE]);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Aid Escrow Ledger')
-      .setDescription('Escrow for reconstruction aid with an append-only, hash-chained, double-entry ledger.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Command } from '../common/http/command.decorator';
 import { EmptyBody } from '../common/validation/empty-body.pipe';
 import { OptionalReasonDto } from '../common/validation/optional-reason.dto';
@@ -11,9 +11,9 @@ import { CreatePrincipalDto } from './dto/create-principal.dto';
 import { GovernanceService } from './governance.service';
 import { Principal } from './principal';
 import { Public, Roles } from './roles.decorator';
+import { ApiAnswers, ApiJson, ApiRefusals } from '../http/openapi/api-answer.decorator';
 
 @ApiTags('organizations and principals')
-@ApiBearerAuth()
 @Controller('v1')
 export class AuthController {
   constructor(private readonly governance: GovernanceService) {}
@@ -21,6 +21,8 @@ export class AuthController {
   @Post('organizations')
   @Command()
   @Roles('admin')
+  @ApiJson(201, 'Organization', 'The organization')
+  @ApiOperation({ summary: 'Create an organization' })
   createOrganization(@Body() dto: CreateOrganizationDto, @CurrentPrincipal() admin: Principal) {
     return this.governance.createOrganization(dto.name, dto.type, admin, { iatiRef: dto.iatiRef, iatiType: dto.iatiType });
   }
@@ -30,12 +32,17 @@ export class AuthController {
   @HttpCode(202)
   @Command({ secretInResponse: true })
   @Roles('admin')
+  @ApiJson(202, 'PrincipalRequest', 'The request, with the claim token shown this once')
+  @ApiRefusals('NOT_FOUND', 'ROLE_MISMATCH', 'EMAIL_IN_USE')
+  @ApiOperation({ summary: 'Request a principal (a second admin approves)' })
   requestPrincipal(@Body() dto: CreatePrincipalDto, @CurrentPrincipal() admin: Principal) {
     return this.governance.requestPrincipal(dto, admin);
   }
 
   @Get('principals')
   @Roles('admin', 'auditor')
+  @ApiJson(200, { type: 'array', items: { $ref: '#/components/schemas/Principal' } }, 'Every principal')
+  @ApiOperation({ summary: 'List principals' })
   list() {
     return this.governance.list();
   }
@@ -45,6 +52,9 @@ export class AuthController {
   @HttpCode(200)
   @Command()
   @Roles('admin', 'donor')
+  @ApiJson(200, 'PrincipalApproval', 'The approved request')
+  @ApiRefusals('FOUR_EYES', 'INVALID_STATE', 'ROLE_MISMATCH', 'EMAIL_IN_USE')
+  @ApiOperation({ summary: 'Approve a requested principal' })
   approve(@UuidParam() id: string, @EmptyBody() _: unknown, @CurrentPrincipal() approver: Principal) {
     return this.governance.approvePrincipal(id, approver);
   }
@@ -54,6 +64,9 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @Command({ secretInResponse: true })
+  @ApiJson(200, 'ClaimedPrincipal', 'The principal with its API key, shown this once')
+  @ApiRefusals('NOT_FOUND', 'INVALID_STATE')
+  @ApiOperation({ summary: 'Claim a principal\'s API key with its claim token' })
   claim(@Body() dto: ClaimPrincipalDto) {
     return this.governance.claim(dto.claimToken);
   }
@@ -62,6 +75,8 @@ export class AuthController {
   @HttpCode(204)
   @Command()
   @Roles('admin')
+  @ApiAnswers({ status: 204, description: 'Revoked: the key does nothing from now on' })
+  @ApiOperation({ summary: 'Revoke a principal\'s key' })
   async revoke(@UuidParam() id: string, @Body() dto: OptionalReasonDto, @CurrentPrincipal() admin: Principal): Promise<void> {
     await this.governance.revoke(id, dto.reason, admin);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal } from '../auth/principal';
@@ -8,12 +8,20 @@ import { InvalidInput } from '../common/errors/common-errors';
 import { Command } from '../common/http/command.decorator';
 import { EvidenceUploadGuard, UploadedEvidence } from './evidence-upload';
 import { EvidenceService, EvidenceUpload } from './evidence.service';
-import { EXTENSION } from './media-type';
+import { EVIDENCE_MEDIA_TYPES, EXTENSION } from './media-type';
+import { Answer, ApiAnswers, ApiJson, ApiRefusals } from '../http/openapi/api-answer.decorator';
+
+/** The bytes as stored, typed by what they are (media-type.ts), always as an attachment. */
+const EVIDENCE_ANSWER: Answer = {
+  status: 200,
+  description: 'The file, as a download (Content-Disposition: attachment)',
+  schema: { type: 'string', format: 'binary' },
+  mediaTypes: EVIDENCE_MEDIA_TYPES,
+};
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 @ApiTags('evidence')
-@ApiBearerAuth()
 @Controller('v1/evidence')
 export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
@@ -24,6 +32,9 @@ export class EvidenceController {
   @Roles('monitor', 'admin', 'donor')
   @UseGuards(EvidenceUploadGuard)
   @ApiConsumes('multipart/form-data')
+  @ApiJson(201, 'EvidenceFile', 'The stored file (alreadyStored: the same bytes were there before)')
+  @ApiRefusals('FILE_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE')
+  @ApiOperation({ summary: 'Upload an evidence file' })
   async upload(@UploadedEvidence() upload: EvidenceUpload, @CurrentPrincipal() actor: Principal) {
     const stored = await this.evidence.store(upload, actor);
     return { sha256: stored.sha256, size: stored.size, mediaType: stored.mediaType, filename: stored.filename, alreadyStored: stored.alreadyStored };
@@ -34,6 +45,8 @@ export class EvidenceController {
    * security header on every answer), so no stored file is ever rendered as a page.
    */
   @Get(':sha256')
+  @ApiAnswers(EVIDENCE_ANSWER)
+  @ApiOperation({ summary: 'Download an evidence file by its SHA-256' })
   async download(@Param('sha256') sha256: string, @Res() reply: FastifyReply): Promise<void> {
     if (!SHA256_HEX.test(sha256)) throw new InvalidInput('sha256', 'must be a lowercase hex SHA-256 (64 characters)');
     const file = await this.evidence.download(sha256);

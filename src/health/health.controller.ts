@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/roles.decorator';
 import { Database } from '../database/database';
 import type { ReplicaStatus } from '../database/read-replica';
+import { ApiJson } from '../http/openapi/api-answer.decorator';
 
 @ApiTags('health')
 @Public()
@@ -26,6 +27,8 @@ export class HealthController {
    */
   @Get()
   @HealthCheck()
+  @ApiJson(200, 'Health', 'The database answers')
+  @ApiOperation({ summary: 'Check the service and its database (and its read replica, when there is one)' })
   async check(): Promise<HealthCheckResult & { replicaLagSeconds?: number | null; replica?: { status: ReplicaStatus['status'] } }> {
     const [result, replica] = await Promise.all([
       this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]),

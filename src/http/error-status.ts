@@ -71,3 +71,8 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
 export function statusOfCode(code: string): HttpStatus {
   return (STATUS as Record<string, HttpStatus>)[code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
 }
+
+/** Every code a client can see (a 500's code stays in the log). */
+export function publicErrorCodes(): ErrorCode[] {
+  return (Object.keys(STATUS) as ErrorCode[]).filter((code) => STATUS[code] < 500 || STATUS[code] === HttpStatus.SERVICE_UNAVAILABLE);
+}

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { pipeline } from 'node:stream';
 import { Roles } from '../auth/roles.decorator';
@@ -8,9 +8,17 @@ import { ExportQuery, JournalPageQuery } from './dto/journal-page.query';
 import { journalFormatter } from './journal-export';
 import { JournalReaderService } from './journal-reader.service';
 import { VerifyService } from './verify.service';
+import { Answer, ApiAnswers, ApiJson } from '../http/openapi/api-answer.decorator';
+
+/** The journal as a file: NDJSON (one transaction a line) or CSV (RFC 4180), by ?format. */
+const EXPORT_ANSWER: Answer = {
+  status: 200,
+  description: 'The whole journal, streamed (Content-Disposition: attachment)',
+  schema: { type: 'string' },
+  mediaTypes: ['application/x-ndjson', 'text/csv'],
+};
 
 @ApiTags('ledger')
-@ApiBearerAuth()
 @Roles('auditor', 'admin')
 @Controller('v1/ledger')
 export class LedgerController {
@@ -20,6 +28,8 @@ export class LedgerController {
   ) {}
 
   @Get('transactions')
+  @ApiJson(200, 'JournalPage', 'A page of journal transactions with their entries')
+  @ApiOperation({ summary: 'Page through journal transactions' })
   transactions(@Query() query: JournalPageQuery) {
     if (query.fromChainIndex === undefined) return this.journal.page(query.afterSeq ?? 0, query.limit);
     if (query.afterSeq !== undefined) throw new InvalidInput('fromChainIndex', 'cannot be combined with afterSeq');
@@ -27,17 +37,23 @@ export class LedgerController {
   }
 
   @Get('accounts')
+  @ApiJson(200, { type: 'array', items: { $ref: '#/components/schemas/LedgerAccount' } }, 'Every ledger account with its balance')
+  @ApiOperation({ summary: 'List ledger accounts and balances' })
   accounts() {
     return this.journal.accounts();
   }
 
   @Get('verify')
+  @ApiJson(200, 'LedgerVerification', 'The result of re-verifying the whole chain')
+  @ApiOperation({ summary: 'Verify the whole hash chain' })
   verify() {
     return this.verifier.verify();
   }
 
   /** The whole journal, streamed with backpressure. */
   @Get('export')
+  @ApiAnswers(EXPORT_ANSWER)
+  @ApiOperation({ summary: 'Export the journal (NDJSON or CSV)' })
   async export(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
     const rows = await this.journal.stream();
     const body = pipeline(rows, journalFormatter(query.format), () => undefined);

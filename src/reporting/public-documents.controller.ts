@@ -1,7 +1,8 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/roles.decorator';
+import { ApiAnswers, NOT_MODIFIED } from '../http/openapi/api-answer.decorator';
 import { DashboardService } from './dashboard/dashboard.service';
 import { serveSnapshotDocument } from './http/serve-document';
 import { IatiService } from './iati/iati.service';
@@ -19,7 +20,16 @@ export class PublicDocumentsController {
   ) {}
 
   @Get('dashboard')
-  @ApiOkResponse({ description: 'A summary that does not grow with the tranches: each escrow account with its balances, tranche counts by status and amounts by category and phase; the ledger head, latest checkpoint, witnesses and oversight counts' })
+  @ApiAnswers(
+    {
+      status: 200,
+      description:
+        'A summary that does not grow with the tranches: each escrow account with its balances, tranche counts by status and amounts by category and phase; the ledger head, latest checkpoint, witnesses and oversight counts',
+      schema: 'Dashboard',
+    },
+    NOT_MODIFIED,
+  )
+  @ApiOperation({ summary: 'Get the public dashboard summary' })
   async dashboardJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.serve('dashboard', 'application/json; charset=utf-8', request, reply, async (db, at) =>
       JSON.stringify(await this.dashboard.build(db, at)),
@@ -27,8 +37,8 @@ export class PublicDocumentsController {
   }
 
   @Get('iati.xml')
-  @ApiProduces('application/xml')
-  @ApiOkResponse({ description: 'IATI 2.03 activity file: one iati-activity per escrow account' })
+  @ApiAnswers({ status: 200, description: 'IATI 2.03 activity file: one iati-activity per escrow account', schema: { type: 'string' }, mediaTypes: ['application/xml'] }, NOT_MODIFIED)
+  @ApiOperation({ summary: 'Get the IATI 2.03 activity file' })
   async iatiXml(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.serve('iati', 'application/xml; charset=utf-8', request, reply, (db) => this.iati.build(db));
   }

@@ -8,11 +8,13 @@ import { AppConfig } from '../../src/config/app-config';
 import { Database } from '../../src/database/database';
 import { SealerService } from '../../src/ledger/sealer.service';
 import { createTestDatabase } from './database';
+import { checkedAgent, servedContract } from './openapi-agent';
 
 export interface TestApp {
   app: NestFastifyApplication;
   url: string;
   dataSource: DataSource;
+  /** Requests whose answers are checked against the OpenAPI document (openapi-agent.ts). */
   http: () => request.Agent;
   /** Creates a principal (and its organization when named anew) and returns its key. */
   principal(role: Role, organization?: string): Promise<TestPrincipal>;
@@ -43,11 +45,12 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
   });
   const app = await createApp(config);
   const server = app.getHttpServer();
+  const contract = servedContract(server);
   return {
     app,
     url,
     dataSource: app.get(DataSource),
-    http: () => request.agent(server),
+    http: () => checkedAgent(server, contract),
     async principal(role, organization) {
       const name = organization ?? `${role} org ${++counter} ${Math.random().toString(36).slice(2, 8)}`;
       const issued = await app

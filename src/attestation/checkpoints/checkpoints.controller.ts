@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
 import { Database } from '../../database/database';
@@ -8,6 +8,7 @@ import { CheckpointService } from './checkpoint.service';
 import { LogIdentity } from '../witnessing/log-identity';
 import { SigningKeyService } from './signing-key.service';
 import { TreeSizeParam } from './dto/tree-size.param';
+import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
 
 /** Signed checkpoints only read, so they come from the read replica when there is one. */
 @ApiTags('transparency')
@@ -27,6 +28,8 @@ export class CheckpointsController {
    * take from here: a key fetched from the service proves nothing about the service.
    */
   @Get('key')
+  @ApiJson(200, 'CheckpointKey', 'The log’s key, origin, witnesses and policy')
+  @ApiOperation({ summary: 'Get the log\'s signing key and policy' })
   publicKey() {
     return {
       algorithm: 'Ed25519',
@@ -40,6 +43,9 @@ export class CheckpointsController {
   }
 
   @Get('latest')
+  @ApiJson(200, 'Checkpoint', 'The latest signed checkpoint')
+  @ApiRefusals('NOT_FOUND')
+  @ApiOperation({ summary: 'Get the latest signed checkpoint' })
   async latest(@Res({ passthrough: true }) reply: FastifyReply) {
     const head = await this.checkpoints.latest(this.database.replicaReader);
     if (!head) throw new NotFoundException('no checkpoint has been signed yet');
@@ -49,6 +55,8 @@ export class CheckpointsController {
 
   /** A past checkpoint, e.g. the one a consistency proof starts from. */
   @Get(':treeSize')
+  @ApiJson(200, 'Checkpoint', 'The checkpoint signed at that tree size')
+  @ApiOperation({ summary: 'Get the checkpoint signed at a tree size' })
   async atSize(@Param() params: TreeSizeParam, @Res({ passthrough: true }) reply: FastifyReply) {
     const head = await this.checkpoints.atSize(params.treeSize, this.database.replicaReader);
     if (!head) throw new NotFoundException(`no checkpoint was signed at tree size ${params.treeSize}`);

@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
 import { InvalidInput } from '../../common/errors/common-errors';
@@ -8,6 +8,7 @@ import { WitnessedCheckpoints } from '../witnessing/witnessed-checkpoints';
 import { IMMUTABLE } from '../cache-control';
 import { MerkleTreeService } from '../merkle/merkle-tree.service';
 import { ConsistencyProofQuery, InclusionProofQuery, ReceiptQuery } from './dto/proof-queries';
+import { ApiAnswers, ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
 
 /** RFC 9162 inclusion and consistency proofs over the sealed chain, for any sealed tree size. */
 @ApiTags('transparency')
@@ -25,8 +26,9 @@ export class ProofsController {
    * so it is checked offline with the log's policy alone.
    */
   @Get('receipt')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'c2sp.org/tlog-proof@v1: index, inclusion proof, and the cosigned checkpoint note' })
+  @ApiAnswers({ status: 200, description: 'c2sp.org/tlog-proof@v1: index, inclusion proof, and the cosigned checkpoint note', schema: { type: 'string' }, mediaTypes: ['text/plain'] })
+  @ApiRefusals('NOT_FOUND', 'TREE_BUSY')
+  @ApiOperation({ summary: 'Get a C2SP tlog-proof receipt for a transaction' })
   async receipt(@Query() query: ReceiptQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const { chainIndex } = query;
     const checkpoint = await this.witnessed.served();
@@ -41,6 +43,9 @@ export class ProofsController {
   }
 
   @Get('inclusion')
+  @ApiJson(200, 'InclusionProof', 'RFC 9162 inclusion proof')
+  @ApiRefusals('TREE_BUSY')
+  @ApiOperation({ summary: 'Get an inclusion proof' })
   async inclusion(@Query() query: InclusionProofQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { chainIndex, treeSize } = query;
     await this.assertSealed('treeSize', treeSize);
@@ -51,6 +56,9 @@ export class ProofsController {
   }
 
   @Get('consistency')
+  @ApiJson(200, 'ConsistencyProof', 'RFC 9162 consistency proof')
+  @ApiRefusals('TREE_BUSY')
+  @ApiOperation({ summary: 'Get a consistency proof' })
   async consistency(@Query() query: ConsistencyProofQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { from, to } = query;
     if (from > to) throw new InvalidInput('from', `must not exceed to (${to})`);

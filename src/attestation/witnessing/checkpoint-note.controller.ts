@@ -1,9 +1,19 @@
 import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/roles.decorator';
 import { Database } from '../../database/database';
 import { WitnessedCheckpoints } from './witnessed-checkpoints';
+import { Answer, ApiAnswers, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+
+const CHECKPOINT_NOTE_ANSWER: Answer = {
+  status: 200,
+  schema: { type: 'string' },
+  mediaTypes: ['text/plain'],
+  description:
+    'The latest checkpoint (with WITNESS_QUORUM: the latest one that many witnesses cosigned) as a C2SP tlog-checkpoint signed note: ' +
+    'origin, tree size, base64 root hash, a blank line, the log\'s Ed25519 signature line, then the witnesses\' cosignature/v1 lines',
+};
 
 /**
  * The log's checkpoint where C2SP tools look for it: `<log URL>/checkpoint`; only read, so from
@@ -20,12 +30,9 @@ export class CheckpointNoteController {
   ) {}
 
   @Get('checkpoint')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({
-    description:
-      'The latest checkpoint (with WITNESS_QUORUM: the latest one that many witnesses cosigned) as a C2SP tlog-checkpoint signed note: ' +
-      'origin, tree size, base64 root hash, a blank line, the log\'s Ed25519 signature line, then the witnesses\' cosignature/v1 lines',
-  })
+  @ApiAnswers(CHECKPOINT_NOTE_ANSWER)
+  @ApiRefusals('NOT_FOUND')
+  @ApiOperation({ summary: 'Get the latest checkpoint as a C2SP signed note' })
   async checkpoint(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const served = await this.witnessed.served(this.database.replicaReader);
     if (!served) throw new NotFoundException('no checkpoint has been signed (and, with WITNESS_QUORUM, cosigned by the quorum) yet');

@@ -1,13 +1,13 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Command } from '../../common/http/command.decorator';
 import { CurrentPrincipal } from '../current-principal.decorator';
 import { Principal } from '../principal';
 import { RegisterSigningKeyDto } from './dto/register-signing-key.dto';
 import { SigningKeysService } from './signing-keys.service';
+import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
 
 @ApiTags('organizations and principals')
-@ApiBearerAuth()
 @Controller('v1/principals/me/signing-keys')
 export class SigningKeysController {
   constructor(private readonly keys: SigningKeysService) {}
@@ -15,6 +15,9 @@ export class SigningKeysController {
   /** Any role: from now on the caller's sign-offs, approvals and findings must be signed with it. */
   @Post()
   @Command()
+  @ApiJson(201, 'SigningKey', 'The registered key')
+  @ApiRefusals('SIGNING_KEY_REGISTERED', 'SIGNING_KEY_IN_USE')
+  @ApiOperation({ summary: 'Register the caller\'s statement signing key' })
   register(@Body() dto: RegisterSigningKeyDto, @CurrentPrincipal() principal: Principal) {
     return this.keys.register(principal, dto.publicKey);
   }

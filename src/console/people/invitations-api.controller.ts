@@ -1,5 +1,5 @@
 import { Controller, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
@@ -10,10 +10,10 @@ import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { AppConfig } from '../../config/app-config';
 import { publicOrigin } from '../http/public-origin';
 import { InvitationsService } from './invitations.service';
+import { ApiJson } from '../../http/openapi/api-answer.decorator';
 
 /** The API's way to invite a person to the console (API.md, "People in the browser"). */
 @ApiTags('organizations and principals')
-@ApiBearerAuth()
 @Controller('v1/principals')
 export class InvitationsApiController {
   constructor(
@@ -25,6 +25,8 @@ export class InvitationsApiController {
   @Post(':id/invitations')
   @Command({ secretInResponse: true })
   @Roles('admin')
+  @ApiJson(201, 'Invitation', 'The invitation URL (the secret), shown this once')
+  @ApiOperation({ summary: 'Invite a principal to the console' })
   invite(@UuidParam() id: string, @EmptyBody() _: unknown, @CurrentPrincipal() admin: Principal, @Req() request: FastifyRequest) {
     return this.invitations.issue(id, admin, publicOrigin(request, this.config));
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
 import { Roles } from '../../auth/roles.decorator';
@@ -9,14 +9,16 @@ import { ReasonDto } from '../../common/validation/reason.dto';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { ApprovalPolicyService } from './approval-policy.service';
 import { ProposeApprovalPolicyDto } from './dto/propose-approval-policy.dto';
+import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
 
 @ApiTags('approval policy')
-@ApiBearerAuth()
 @Controller('v1')
 export class ApprovalPolicyController {
   constructor(private readonly policies: ApprovalPolicyService) {}
 
   @Get('escrow-accounts/:id/approval-policy')
+  @ApiJson(200, 'ApprovalPolicy', 'The account’s approval tiers')
+  @ApiOperation({ summary: 'Get an account\'s approval policy' })
   get(@UuidParam() escrowAccountId: string) {
     return this.policies.get(escrowAccountId);
   }
@@ -26,11 +28,15 @@ export class ApprovalPolicyController {
   @Command()
   @HttpCode(202)
   @Roles('admin')
+  @ApiJson(202, 'ApprovalPolicyChange', 'The proposed change, waiting for another admin')
+  @ApiOperation({ summary: 'Propose new approval tiers' })
   propose(@UuidParam() escrowAccountId: string, @Body() dto: ProposeApprovalPolicyDto, @CurrentPrincipal() admin: Principal) {
     return this.policies.propose(escrowAccountId, dto, admin);
   }
 
   @Get('approval-policy-changes/:id')
+  @ApiJson(200, 'ApprovalPolicyChange', 'The proposed change')
+  @ApiOperation({ summary: 'Get a proposed approval policy change' })
   getChange(@UuidParam() id: string) {
     return this.policies.view(id);
   }
@@ -39,6 +45,9 @@ export class ApprovalPolicyController {
   @Command()
   @HttpCode(200)
   @Roles('admin')
+  @ApiJson(200, 'ApprovalPolicyChange', 'The applied change')
+  @ApiRefusals('FOUR_EYES', 'INVALID_STATE')
+  @ApiOperation({ summary: 'Approve an approval policy change' })
   approve(@UuidParam() id: string, @EmptyBody() _: unknown, @CurrentPrincipal() admin: Principal) {
     return this.policies.approve(id, admin);
   }
@@ -47,6 +56,9 @@ export class ApprovalPolicyController {
   @Command()
   @HttpCode(200)
   @Roles('admin')
+  @ApiJson(200, 'ApprovalPolicyChange', 'The rejected change')
+  @ApiRefusals('INVALID_STATE')
+  @ApiOperation({ summary: 'Reject an approval policy change' })
   reject(@UuidParam() id: string, @Body() dto: ReasonDto, @CurrentPrincipal() admin: Principal) {
     return this.policies.reject(id, dto.reason, admin);
   }

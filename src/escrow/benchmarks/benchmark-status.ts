@@ -1,4 +1,5 @@
-export type BenchmarkStatus = 'pending' | 'met' | 'blocked';
+export const BENCHMARK_STATUSES = ['pending', 'met', 'blocked'] as const;
+export type BenchmarkStatus = (typeof BENCHMARK_STATUSES)[number];
 export type Decision = 'approve' | 'reject';
 
 export interface SignoffDecision {

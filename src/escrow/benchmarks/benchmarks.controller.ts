@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
 import { Roles } from '../../auth/roles.decorator';
@@ -8,9 +8,9 @@ import { Command } from '../../common/http/command.decorator';
 import { BenchmarksService } from './benchmarks.service';
 import { CreateBenchmarkDto } from './dto/create-benchmark.dto';
 import { CreateSignoffDto } from './dto/create-signoff.dto';
+import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
 
 @ApiTags('benchmarks')
-@ApiBearerAuth()
 @Controller('v1')
 export class BenchmarksController {
   constructor(private readonly benchmarks: BenchmarksService) {}
@@ -18,11 +18,16 @@ export class BenchmarksController {
   @Post('tranches/:id/benchmarks')
   @Command()
   @Roles('admin')
+  @ApiJson(201, 'Benchmark', 'The benchmark')
+  @ApiRefusals('INVALID_STATE', 'ACCOUNT_CLOSED')
+  @ApiOperation({ summary: 'Set a benchmark on a tranche' })
   add(@UuidParam() trancheId: string, @Body() dto: CreateBenchmarkDto, @CurrentPrincipal() admin: Principal) {
     return this.benchmarks.add(trancheId, dto, admin);
   }
 
   @Get('benchmarks/:id')
+  @ApiJson(200, 'Benchmark', 'The benchmark with its sign-offs')
+  @ApiOperation({ summary: 'Get a benchmark' })
   get(@UuidParam() id: string) {
     return this.benchmarks.get(id);
   }
@@ -31,6 +36,9 @@ export class BenchmarksController {
   @Post('benchmarks/:id/signoffs')
   @Command()
   @Roles('monitor')
+  @ApiJson(201, 'Benchmark', 'The benchmark with its new status')
+  @ApiRefusals('SIGNATURE_INVALID', 'INVALID_STATE', 'ACCOUNT_CLOSED')
+  @ApiOperation({ summary: 'Sign off a benchmark' })
   signoff(@UuidParam() id: string, @Body() dto: CreateSignoffDto, @CurrentPrincipal() monitor: Principal) {
     return this.benchmarks.signoff(id, dto, monitor);
   }

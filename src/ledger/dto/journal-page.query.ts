@@ -4,12 +4,13 @@ import { QueryInteger } from '../../common/validation/query-integer';
 import type { ExportFormat } from '../journal-export';
 
 export class JournalPageQuery {
-  @ApiPropertyOptional({ description: 'Return transactions with seq greater than this (default 0)' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Return transactions with seq greater than this (default 0)' })
   @IsOptional()
   @QueryInteger(0)
   afterSeq?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description:
       'Instead of afterSeq: return sealed transactions from this chain index on, in chain order, and ' +
       'nextFromChainIndex to ask for next; a gapless cursor for readers following the ledger live',
@@ -18,7 +19,7 @@ export class JournalPageQuery {
   @QueryInteger(0)
   fromChainIndex?: number;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @QueryInteger(1, 1000)
   limit = 100;

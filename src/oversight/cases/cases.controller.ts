@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
 import { Roles } from '../../auth/roles.decorator';
@@ -10,9 +10,9 @@ import { CaseFindingDto, LiftCaseDto } from './dto/case-finding.dto';
 import { OpenCaseDto } from './dto/open-case.dto';
 import { RecoveryDto, RepaymentDto } from './dto/recovery.dto';
 import { RecoveriesService } from './recoveries.service';
+import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
 
 @ApiTags('violation cases')
-@ApiBearerAuth()
 @Controller('v1/violation-cases')
 export class CasesController {
   constructor(
@@ -23,18 +23,25 @@ export class CasesController {
   @Post()
   @Command()
   @Roles('monitor')
+  @ApiJson(201, 'ViolationCase', 'The case')
+  @ApiRefusals('NOT_FOUND')
+  @ApiOperation({ summary: 'Open a violation case' })
   open(@Body() dto: OpenCaseDto, @CurrentPrincipal() monitor: Principal) {
     return this.cases.open(dto, monitor);
   }
 
   @Get()
   @Roles('admin', 'monitor', 'auditor')
+  @ApiJson(200, { type: 'array', items: { $ref: '#/components/schemas/ViolationCase' } }, 'Every case')
+  @ApiOperation({ summary: 'List violation cases' })
   list() {
     return this.cases.list();
   }
 
   @Get(':id')
   @Roles('admin', 'monitor', 'auditor')
+  @ApiJson(200, 'ViolationCase', 'The case with its findings')
+  @ApiOperation({ summary: 'Get a violation case' })
   get(@UuidParam() id: string) {
     return this.cases.get(id);
   }
@@ -43,6 +50,9 @@ export class CasesController {
   @Post(':id/findings')
   @Command()
   @Roles('monitor')
+  @ApiJson(201, 'ViolationCase', 'The case with the new finding')
+  @ApiRefusals('SIGNATURE_INVALID')
+  @ApiOperation({ summary: 'Record a finding on a violation case' })
   finding(@UuidParam() id: string, @Body() dto: CaseFindingDto, @CurrentPrincipal() monitor: Principal) {
     return this.cases.finding(id, dto, monitor);
   }
@@ -51,6 +61,9 @@ export class CasesController {
   @Command()
   @HttpCode(200)
   @Roles('monitor')
+  @ApiJson(200, 'ViolationCase', 'The case, lifted')
+  @ApiRefusals('SIGNATURE_INVALID')
+  @ApiOperation({ summary: 'Lift a verified violation case' })
   lift(@UuidParam() id: string, @Body() dto: LiftCaseDto, @CurrentPrincipal() monitor: Principal) {
     return this.cases.lift(id, dto, monitor);
   }
@@ -58,6 +71,9 @@ export class CasesController {
   @Post(':id/recoveries')
   @Command()
   @Roles('admin')
+  @ApiJson(201, 'Recovery', 'The recovery claim')
+  @ApiRefusals('CLAIM_EXCEEDS_RELEASED')
+  @ApiOperation({ summary: 'Claim a recovery of released money' })
   claim(@UuidParam() id: string, @Body() dto: RecoveryDto, @CurrentPrincipal() admin: Principal) {
     return this.recoveries.claim(id, dto, admin);
   }
@@ -65,6 +81,9 @@ export class CasesController {
   @Post(':id/repayments')
   @Command()
   @Roles('admin')
+  @ApiJson(201, 'Repayment', 'The repayment')
+  @ApiRefusals('REPAYMENT_EXCEEDS_CLAIM')
+  @ApiOperation({ summary: 'Record a repayment of a recovery' })
   repay(@UuidParam() id: string, @Body() dto: RepaymentDto, @CurrentPrincipal() admin: Principal) {
     return this.recoveries.repay(id, dto, admin);
   }

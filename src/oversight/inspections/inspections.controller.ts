@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
 import { Roles } from '../../auth/roles.decorator';
@@ -7,9 +7,9 @@ import { Command } from '../../common/http/command.decorator';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { DrawInspectionsDto, InspectionFindingDto, ScheduleInspectionDto } from './dto/schedule-inspection.dto';
 import { InspectionsService } from './inspections.service';
+import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
 
 @ApiTags('inspections')
-@ApiBearerAuth()
 @Controller('v1/inspections')
 export class InspectionsController {
   constructor(private readonly inspections: InspectionsService) {}
@@ -17,6 +17,9 @@ export class InspectionsController {
   @Post()
   @Command()
   @Roles('admin', 'monitor')
+  @ApiJson(201, 'Inspection', 'The inspection')
+  @ApiRefusals('NOT_FOUND')
+  @ApiOperation({ summary: 'Schedule an inspection' })
   schedule(@Body() dto: ScheduleInspectionDto, @CurrentPrincipal() actor: Principal) {
     return this.inspections.schedule(dto, actor);
   }
@@ -24,6 +27,8 @@ export class InspectionsController {
   @Post('draw')
   @Command()
   @Roles('admin')
+  @ApiJson(201, { type: 'array', items: { $ref: '#/components/schemas/Inspection' } }, 'The inspections the draw scheduled')
+  @ApiOperation({ summary: 'Draw snap inspections' })
   draw(@Body() dto: DrawInspectionsDto, @CurrentPrincipal() admin: Principal) {
     return this.inspections.draw(dto, admin);
   }
@@ -31,12 +36,16 @@ export class InspectionsController {
   /** The inspections the caller may see (unannounced ones: admins and the assigned monitor, until the finding). */
   @Get()
   @Roles('admin', 'monitor', 'auditor')
+  @ApiJson(200, { type: 'array', items: { $ref: '#/components/schemas/Inspection' } }, 'The inspections the caller may see')
+  @ApiOperation({ summary: 'List inspections' })
   list(@CurrentPrincipal() viewer: Principal) {
     return this.inspections.list(viewer);
   }
 
   @Get(':id')
   @Roles('admin', 'monitor', 'auditor')
+  @ApiJson(200, 'Inspection', 'The inspection')
+  @ApiOperation({ summary: 'Get an inspection' })
   get(@UuidParam() id: string, @CurrentPrincipal() viewer: Principal) {
     return this.inspections.get(id, viewer);
   }
@@ -45,6 +54,9 @@ export class InspectionsController {
   @Post(':id/findings')
   @Command()
   @Roles('monitor')
+  @ApiJson(201, 'Inspection', 'The inspection with its finding')
+  @ApiRefusals('SIGNATURE_INVALID')
+  @ApiOperation({ summary: 'Record an inspection\'s finding' })
   finding(@UuidParam() id: string, @Body() dto: InspectionFindingDto, @CurrentPrincipal() monitor: Principal) {
     return this.inspections.finding(id, dto, monitor);
   }

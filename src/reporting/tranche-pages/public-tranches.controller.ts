@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../auth/roles.decorator';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
+import { ApiJson } from '../../http/openapi/api-answer.decorator';
 import { TranchePageQuery } from './tranche-page.query';
 import { TranchePagesService } from './tranche-pages.service';
 
@@ -13,7 +14,8 @@ export class PublicTranchesController {
   constructor(private readonly pages: TranchePagesService) {}
 
   @Get(':id/tranches')
-  @ApiOkResponse({ description: '{items: [{id, category, phase, amount, releasedAmount, status, recipient: {id, name}, benchmarks}], nextCursor}; nextCursor null on the last page' })
+  @ApiJson(200, 'PublicTranchePage', 'One page of the account\'s tranches in (phase, category, id) order; nextCursor null on the last page')
+  @ApiOperation({ summary: 'Page through an escrow account\'s tranches (public)' })
   tranches(@UuidParam() escrowAccountId: string, @Query() query: TranchePageQuery) {
     return this.pages.page(escrowAccountId, query.cursor, query.limit);
   }

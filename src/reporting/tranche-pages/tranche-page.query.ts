@@ -11,7 +11,7 @@ export class TranchePageQuery {
   @IsString()
   cursor?: string;
 
-  @ApiPropertyOptional({ default: DEFAULT_TRANCHE_PAGE, maximum: MAX_TRANCHE_PAGE })
+  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_TRANCHE_PAGE, minimum: 1, maximum: MAX_TRANCHE_PAGE })
   @IsOptional()
   @QueryInteger(1, MAX_TRANCHE_PAGE)
   limit = DEFAULT_TRANCHE_PAGE;

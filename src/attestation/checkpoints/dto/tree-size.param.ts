@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { QueryInteger } from '../../../common/validation/query-integer';
 
 export class TreeSizeParam {
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1 })
   @QueryInteger(1)
   treeSize: number;
 }

@@ -31,7 +31,7 @@ export class ListReleaseRequestsQuery {
   @IsUUID()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RELEASE_PAGE, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_RELEASE_PAGE, default: 50 })
   @IsOptional()
   @QueryInteger(1, MAX_RELEASE_PAGE)
   limit?: number;
