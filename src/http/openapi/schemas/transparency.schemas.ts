@@ -1,18 +1,20 @@
 import { ESCROW_STATUSES } from '../../../escrow/accounts/account.types';
 import { BENCHMARK_KINDS, BENCHMARK_STATUSES } from '../../../escrow/benchmarks/benchmark-status';
 import { TRANCHE_CATEGORIES, TRANCHE_STATUSES } from '../../../escrow/tranches/tranche.types';
-import { arr, dateTime, decimal, int, map, nullable, obj, oneOf, ref, str, uuid } from './schema-kit';
+import { arr, dateTime, decimal, int, map, nullable, obj, oneOf, str, uuid } from './schema-kit';
+
+const CHECKPOINT = obj({
+  treeSize: int,
+  rootHash: str,
+  timestamp: dateTime,
+  signature: str,
+});
 
 const INDICATOR = { type: 'object', required: ['status'], properties: { status: str }, additionalProperties: true };
 
 /** The transparency answers' schemas (components.schemas): the views its services return. */
 export const TRANSPARENCY_SCHEMAS = {
-  Checkpoint: obj({
-    treeSize: int,
-    rootHash: str,
-    timestamp: dateTime,
-    signature: str,
-  }),
+  Checkpoint: CHECKPOINT,
   CheckpointKey: obj({
     algorithm: str,
     publicKey: str,
@@ -40,9 +42,10 @@ export const TRANSPARENCY_SCHEMAS = {
       sealed: int,
       headHash: nullable(str),
     }),
-    checkpoint: nullable(ref('Checkpoint')),
+    // Inline, not a $ref: OpenAPI 3.0 cannot make a $ref nullable.
+    checkpoint: nullable(CHECKPOINT),
     /** The same as checkpoint, under the name the dashboard used before the summary. */
-    latestCheckpoint: nullable(ref('Checkpoint')),
+    latestCheckpoint: nullable(CHECKPOINT),
     oversight: obj({
       reportsReceived: int,
       cases: obj({
