@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { generateApiKey, hashApiKey } from '../src/auth/api-key';
-import { OrganizationType, Role } from '../src/auth/principal';
+import { OrganizationType, Role } from '../src/common/access/principal';
 import { FIND_OR_CREATE_ORGANIZATION_SQL } from '../src/auth/organizations.repository';
 
 export interface BenchPrincipal {

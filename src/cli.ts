@@ -5,14 +5,14 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AuthService } from './auth/auth.service';
 import { GovernanceService } from './auth/governance.service';
 import { InvitationsService } from './console/people/invitations.service';
-import { Role, ROLES } from './auth/principal';
+import { Role, ROLES } from './common/access/principal';
 import { CliModule } from './cli/cli.module';
 import { Database } from './database/database';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { openDatabaseServer } from './database/database-server';
 import { VerifyService } from './ledger/verify.service';
 import { registerProofVerifyCommand } from './attestation/verifier/proof-verify.command';
-import { registerWitnessCommands } from './attestation/c2sp/witness/witness.command';
+import { registerWitnessCommands } from './tlog/c2sp/witness/witness.command';
 import { registerInspectionsVerifyCommand } from './oversight/inspections/inspections-verify.command';
 import { registerStatementCommands } from './statements/statement.command';
 

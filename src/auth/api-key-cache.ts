@@ -1,4 +1,4 @@
-import { Principal } from './principal';
+import { Principal } from '../common/access/principal';
 
 const MAX_ENTRIES = 10_000;
 

@@ -4,14 +4,14 @@ import { Command } from '../common/http/command.decorator';
 import { EmptyBody } from '../common/validation/empty-body.pipe';
 import { OptionalReasonDto } from '../common/validation/optional-reason.dto';
 import { UuidParam } from '../common/validation/uuid-param.decorator';
-import { CurrentPrincipal } from './current-principal.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import { ClaimPrincipalDto } from './dto/claim-principal.dto';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
 import { CreatePrincipalDto } from './dto/create-principal.dto';
 import { GovernanceService } from './governance.service';
-import { Principal } from './principal';
-import { Public, Roles } from './roles.decorator';
-import { ApiAnswers, ApiJson, ApiRefusals } from '../http/openapi/api-answer.decorator';
+import { Principal } from '../common/access/principal';
+import { Public, Roles } from '../common/access/roles.decorator';
+import { ApiAnswers, ApiJson, ApiRefusals } from '../common/openapi/api-answer.decorator';
 
 @ApiTags('organizations and principals')
 @Controller('v1')

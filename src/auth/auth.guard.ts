@@ -4,8 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../common/errors/common-errors';
 import { AuthService } from './auth.service';
 import { Unauthenticated } from './identity-errors';
-import { AuthenticatedRequest, Role } from './principal';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { AuthenticatedRequest, Role } from '../common/access/principal';
+import { PUBLIC_KEY, ROLES_KEY } from '../common/access/roles.decorator';
 
 /** RFC 9110: the scheme name is case-insensitive. */
 const BEARER = /^Bearer ([A-Za-z0-9_\-]{1,200})$/i;

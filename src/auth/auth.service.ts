@@ -7,7 +7,7 @@ import { ApiKeyCache } from './api-key-cache';
 import { hashApiKey } from './api-key';
 import { keyRevoked } from './identity-errors';
 import { Organization, OrganizationsRepository, ReportedOrganization } from './organizations.repository';
-import { Principal, Role } from './principal';
+import { Principal, Role } from '../common/access/principal';
 import { ActiveMember, PrincipalRecord, PrincipalsRepository, Standing } from './principals.repository';
 
 /**

@@ -7,7 +7,7 @@ import { generateApiKey, generateClaimToken, hashApiKey, hashClaimToken } from '
 import { AuthService } from './auth.service';
 import { IdentityError } from './identity-errors';
 import { IatiIdentity, Organization, OrganizationsRepository } from './organizations.repository';
-import { ORGANIZATION_TYPE_OF_ROLE, OrganizationType, Principal, PrincipalStatus, Role } from './principal';
+import { ORGANIZATION_TYPE_OF_ROLE, OrganizationType, Principal, PrincipalStatus, Role } from '../common/access/principal';
 import { PrincipalRecord, PrincipalsRepository } from './principals.repository';
 
 export interface PrincipalView {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OrganizationType } from './principal';
+import { OrganizationType } from '../common/access/principal';
 
 /** First key of the two-key advisory lock on an organization name (the second is its hash). */
 const ORGANIZATION_NAME_LOCK = 7_404_010;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OrganizationType, Principal, PrincipalStatus, Role } from './principal';
+import { OrganizationType, Principal, PrincipalStatus, Role } from '../common/access/principal';
 
 export interface PrincipalRecord {
   id: string;

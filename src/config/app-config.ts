@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateBy, ValidationArguments } from 'class-validator';
-import { isValidKeyName } from '../attestation/c2sp/signed-note';
-import { parseWitnessList } from '../attestation/c2sp/witness/witness-client';
+import { isValidKeyName } from '../tlog/c2sp/signed-note';
+import { parseWitnessList } from '../tlog/c2sp/witness/witness-client';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

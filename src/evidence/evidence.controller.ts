@@ -1,15 +1,15 @@
 import { Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Principal } from '../auth/principal';
-import { Roles } from '../auth/roles.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import { Principal } from '../common/access/principal';
+import { Roles } from '../common/access/roles.decorator';
 import { InvalidInput } from '../common/errors/common-errors';
 import { Command } from '../common/http/command.decorator';
 import { EvidenceUploadGuard, UploadedEvidence } from './evidence-upload';
 import { EvidenceService, EvidenceUpload } from './evidence.service';
 import { EVIDENCE_MEDIA_TYPES, EXTENSION } from './media-type';
-import { Answer, ApiAnswers, ApiJson, ApiRefusals } from '../http/openapi/api-answer.decorator';
+import { Answer, ApiAnswers, ApiJson, ApiRefusals } from '../common/openapi/api-answer.decorator';
 
 /** The bytes as stored, typed by what they are (media-type.ts), always as an attachment. */
 const EVIDENCE_ANSWER: Answer = {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Principal } from '../auth/principal';
+import { Principal } from '../common/access/principal';
 import { InvalidInput, NotFound } from '../common/errors/common-errors';
 import { Database } from '../database/database';
 import { LedgerService } from '../ledger/ledger.service';

@@ -2,10 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/roles.decorator';
+import { Public } from '../common/access/roles.decorator';
 import { Database } from '../database/database';
 import type { ReplicaStatus } from '../database/read-replica';
-import { ApiJson } from '../http/openapi/api-answer.decorator';
+import { ApiJson } from '../common/openapi/api-answer.decorator';
 
 @ApiTags('health')
 @Public()

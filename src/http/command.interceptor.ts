@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { InvalidInput } from '../common/errors/common-errors';
-import type { AuthenticatedRequest } from '../auth/principal';
+import type { AuthenticatedRequest } from '../common/access/principal';
 import { CommandRequest } from '../commands/current-command.decorator';
 import { CommandContext, UnitOfWork } from '../commands/unit-of-work';
 import { COMMAND_KEY, CommandOptions } from '../common/http/command.decorator';

@@ -68,6 +68,10 @@ const STATUS: { [Code in ErrorCode]: HttpStatus } = {
   WEBHOOK_URL_REFUSED: HttpStatus.BAD_REQUEST,
 };
 
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(STATUS, code);
+}
+
 export function statusOfCode(code: string): HttpStatus {
   return (STATUS as Record<string, HttpStatus>)[code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
 }

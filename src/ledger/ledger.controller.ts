@@ -2,13 +2,13 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { pipeline } from 'node:stream';
-import { Roles } from '../auth/roles.decorator';
+import { Roles } from '../common/access/roles.decorator';
 import { InvalidInput } from '../common/errors/common-errors';
 import { ExportQuery, JournalPageQuery } from './dto/journal-page.query';
 import { journalFormatter } from './journal-export';
 import { JournalReaderService } from './journal-reader.service';
 import { VerifyService } from './verify.service';
-import { Answer, ApiAnswers, ApiJson } from '../http/openapi/api-answer.decorator';
+import { Answer, ApiAnswers, ApiJson } from '../common/openapi/api-answer.decorator';
 
 /** The journal as a file: NDJSON (one transaction a line) or CSV (RFC 4180), by ?format. */
 const EXPORT_ANSWER: Answer = {

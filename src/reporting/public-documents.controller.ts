@@ -1,8 +1,8 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../auth/roles.decorator';
-import { ApiAnswers, NOT_MODIFIED } from '../http/openapi/api-answer.decorator';
+import { Public } from '../common/access/roles.decorator';
+import { ApiAnswers, NOT_MODIFIED } from '../common/openapi/api-answer.decorator';
 import { DashboardService } from './dashboard/dashboard.service';
 import { serveSnapshotDocument } from './http/serve-document';
 import { IatiService } from './iati/iati.service';

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { KeyObject, sign } from 'node:crypto';
-import { rawEd25519PublicKey, readEd25519PrivateKeyFile } from '../attestation/c2sp/ed25519';
+import { rawEd25519PublicKey, readEd25519PrivateKeyFile } from '../tlog/c2sp/ed25519';
 import { signingKeyId, STATEMENT_ACTIONS, StatementAction, statementMessage, statementText } from '../ledger/signed-statement';
 
 /**

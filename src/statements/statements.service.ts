@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../auth/principal';
+import { Principal } from '../common/access/principal';
 import { SigningKeysService } from '../auth/signing-keys/signing-keys.service';
 import { Database } from '../database/database';
 import {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Principal } from '../auth/principal';
-import { Roles } from '../auth/roles.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import { Principal } from '../common/access/principal';
+import { Roles } from '../common/access/roles.decorator';
 import { Command } from '../common/http/command.decorator';
 import { EmptyBody } from '../common/validation/empty-body.pipe';
 import { ReasonDto } from '../common/validation/reason.dto';
@@ -11,7 +11,7 @@ import { CreateWebhookEndpointDto } from './dto/create-webhook-endpoint.dto';
 import { DeliveriesQuery } from './dto/deliveries.query';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
-import { ApiJson, ApiRefusals } from '../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../common/openapi/api-answer.decorator';
 
 /** Where the journal's events are sent (API.md, "Webhooks"): admins only. */
 @ApiTags('webhooks')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Principal } from '../auth/principal';
+import { Principal } from '../common/access/principal';
 import { InvalidState, NotFound } from '../common/errors/common-errors';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';

@@ -2,15 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { consistencyProof, EMPTY_ROOT, leafHash, rootOf } from '../../src/attestation/merkle/merkle';
-import { signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
-import { ed25519Cosigner, verifiedCosignatures } from '../../src/attestation/c2sp/cosignature';
-import { ed25519NoteSigner, NoteSigner, openNote, parseNote } from '../../src/attestation/c2sp/signed-note';
-import { thresholdPolicy, verifyCheckpoint } from '../../src/attestation/c2sp/tlog-policy';
-import { cosignerVerifierFromKey, logVerifierFromKey } from '../../src/attestation/c2sp/verifier-keys';
-import { formatAddCheckpointRequest } from '../../src/attestation/c2sp/witness/add-checkpoint-request';
-import { gatherCosignatures, requestCosignature, WitnessError } from '../../src/attestation/c2sp/witness/witness-client';
-import { originHash } from '../../src/attestation/c2sp/witness/witness-state';
+import { consistencyProof, EMPTY_ROOT, leafHash, rootOf } from '../../src/tlog/merkle';
+import { signCheckpoint } from '../../src/tlog/c2sp/checkpoint';
+import { ed25519Cosigner, verifiedCosignatures } from '../../src/tlog/c2sp/cosignature';
+import { ed25519NoteSigner, NoteSigner, openNote, parseNote } from '../../src/tlog/c2sp/signed-note';
+import { thresholdPolicy, verifyCheckpoint } from '../../src/tlog/c2sp/tlog-policy';
+import { cosignerVerifierFromKey, logVerifierFromKey } from '../../src/tlog/c2sp/verifier-keys';
+import { formatAddCheckpointRequest } from '../../src/tlog/c2sp/witness/add-checkpoint-request';
+import { gatherCosignatures, requestCosignature, WitnessError } from '../../src/tlog/c2sp/witness/witness-client';
+import { originHash } from '../../src/tlog/c2sp/witness/witness-state';
 import { CLI, pemFile, startWitness, tmp, WitnessProcess } from '../support/witness-process';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { rawEd25519PublicKey } from '../../src/attestation/c2sp/ed25519';
+import { rawEd25519PublicKey } from '../../src/tlog/c2sp/ed25519';
 import { GovernanceService } from '../../src/auth/governance.service';
 import { InvitationsService } from '../../src/console/people/invitations.service';
 import { Database } from '../../src/database/database';

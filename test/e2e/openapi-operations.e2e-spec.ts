@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { generateKeyPairSync } from 'node:crypto';
-import { rawEd25519PublicKey } from '../../src/attestation/c2sp/ed25519';
+import { rawEd25519PublicKey } from '../../src/tlog/c2sp/ed25519';
 import { CheckpointService } from '../../src/attestation/checkpoints/checkpoint.service';
 import { OpenApiContract } from '../support/openapi-contract';
 import { finding, openCase } from '../support/oversight';

@@ -1,4 +1,4 @@
-import { Role } from '../../src/auth/principal';
+import { Role } from '../../src/common/access/principal';
 import { finding, openCase, release, verifiedCase } from '../support/oversight';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';
 import { allocate, Cast, createCast, createEscrowAccount, databaseState, deposit, readyTranche } from '../support/workflow';

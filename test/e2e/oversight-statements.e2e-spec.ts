@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { rawEd25519PublicKey } from '../../src/attestation/c2sp/ed25519';
+import { rawEd25519PublicKey } from '../../src/tlog/c2sp/ed25519';
 import { signStatement } from '../../src/statements/statement.command';
 import { openCase } from '../support/oversight';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { rawEd25519PublicKey } from '../../src/attestation/c2sp/ed25519';
+import { rawEd25519PublicKey } from '../../src/tlog/c2sp/ed25519';
 import { signStatement } from '../../src/statements/statement.command';
 import { approveRequest, askInstalment, getRequest, policyTranche, releaseInstalment, setApprovalPolicy } from '../support/release-policy';
 import { startTestApp, TestApp, TestPrincipal } from '../support/test-app';

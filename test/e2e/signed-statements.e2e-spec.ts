@@ -4,7 +4,7 @@ import { createHash, createPublicKey, generateKeyPairSync, KeyObject, verify } f
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointService } from '../../src/attestation/checkpoints/checkpoint.service';
-import { rawEd25519PublicKey } from '../../src/attestation/c2sp/ed25519';
+import { rawEd25519PublicKey } from '../../src/tlog/c2sp/ed25519';
 import { verifyProofs } from '../../src/attestation/verifier/proof-verifier';
 import { snapshotOf } from '../../src/database/database';
 import { LedgerService } from '../../src/ledger/ledger.service';

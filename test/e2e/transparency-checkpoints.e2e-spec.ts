@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { CheckpointService } from '../../src/attestation/checkpoints/checkpoint.service';
 import { ed25519PublicKey, SignedTreeHead, verifyTreeHead } from '../../src/attestation/checkpoints/signed-tree-head';
 import { KEY_FILE_NAME } from '../../src/attestation/checkpoints/signing-key.service';
-import { consistencyProof, inclusionProof, rootOf, verifyConsistency, verifyInclusion } from '../../src/attestation/merkle/merkle';
+import { consistencyProof, inclusionProof, rootOf, verifyConsistency, verifyInclusion } from '../../src/tlog/merkle';
 import { MerkleTreeService, STORED_MIN_LEVEL, TREE_LOCK } from '../../src/attestation/merkle/merkle-tree.service';
 import { bulkJournalRows, postEvents, randomSeed, sealedLeaves, startTransparencyApp } from '../support/transparency';
 import { TestApp, startTestApp } from '../support/test-app';

@@ -1,4 +1,4 @@
-import { Role } from '../../src/auth/principal';
+import { Role } from '../../src/common/access/principal';
 import { TestApp, TestPrincipal } from './test-app';
 
 /**

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { GovernanceService } from '../../src/auth/governance.service';
-import { Role } from '../../src/auth/principal';
+import { Role } from '../../src/common/access/principal';
 import { AppConfig } from '../../src/config/app-config';
 import { Database } from '../../src/database/database';
 import { SealerService } from '../../src/ledger/sealer.service';

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Database } from '../../src/database/database';
 import { AppConfig } from '../../src/config/app-config';
 import { LedgerService } from '../../src/ledger/ledger.service';
-import { leafHash } from '../../src/attestation/merkle/merkle';
+import { leafHash } from '../../src/tlog/merkle';
 import { startTestApp, TestApp, TestPrincipal } from './test-app';
 
 /** A test app whose checkpoint key lives in a fresh temporary DATA_DIR (never the repo's .data). */

@@ -1,6 +1,6 @@
 import { ApiKeyCache } from '../../src/auth/api-key-cache';
 import { generateApiKey, hashApiKey } from '../../src/auth/api-key';
-import { Principal } from '../../src/auth/principal';
+import { Principal } from '../../src/common/access/principal';
 
 const principal = (n: number): Principal => ({ id: `p${n}`, name: `P ${n}`, role: 'admin', organizationId: 'o', organizationType: 'admin' });
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ed25519Cosigner } from '../../src/attestation/c2sp/cosignature';
+import { ed25519Cosigner } from '../../src/tlog/c2sp/cosignature';
 import { ConfigValidationError, loadConfig } from '../../src/config/app-config';
 
 describe('loadConfig', () => {

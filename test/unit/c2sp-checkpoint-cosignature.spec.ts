@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { EMPTY_ROOT } from '../../src/attestation/merkle/merkle';
-import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
+import { EMPTY_ROOT } from '../../src/tlog/merkle';
+import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from '../../src/tlog/c2sp/checkpoint';
 import {
   cosignatureMessage,
   cosignatureTimestamp,
@@ -9,10 +9,10 @@ import {
   formatSignatureLines,
   mergeCosignatures,
   verifiedCosignatures,
-} from '../../src/attestation/c2sp/cosignature';
-import { FormatError } from '../../src/attestation/c2sp/encoding';
-import { ed25519NoteSigner, ed25519NoteVerifier, formatNote, NoteVerificationError, openNote, parseNote, parseSignatureLine } from '../../src/attestation/c2sp/signed-note';
-import { cosignerVerifierFromKey, logVerifierFromKey } from '../../src/attestation/c2sp/verifier-keys';
+} from '../../src/tlog/c2sp/cosignature';
+import { FormatError } from '../../src/tlog/c2sp/encoding';
+import { ed25519NoteSigner, ed25519NoteVerifier, formatNote, NoteVerificationError, openNote, parseNote, parseSignatureLine } from '../../src/tlog/c2sp/signed-note';
+import { cosignerVerifierFromKey, logVerifierFromKey } from '../../src/tlog/c2sp/verifier-keys';
 
 // The checkpoint of c2sp.org/tlog-checkpoint and c2sp.org/tlog-cosignature, with its cosignature.
 const SPEC_TEXT = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';

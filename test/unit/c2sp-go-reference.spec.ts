@@ -1,11 +1,11 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { consistencyProof, inclusionProof, leafHash, rootOf } from '../../src/attestation/merkle/merkle';
-import { signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
-import { ed25519Cosigner, mergeCosignatures } from '../../src/attestation/c2sp/cosignature';
-import { FormatError } from '../../src/attestation/c2sp/encoding';
-import { ed25519NoteSigner, formatSignerKey, NoteVerificationError, openNote, parseNote, signNote } from '../../src/attestation/c2sp/signed-note';
-import { formatTlogProof } from '../../src/attestation/c2sp/tlog-proof';
-import { cosignerVerifierFromKey, logVerifierFromKey } from '../../src/attestation/c2sp/verifier-keys';
+import { consistencyProof, inclusionProof, leafHash, rootOf } from '../../src/tlog/merkle';
+import { signCheckpoint } from '../../src/tlog/c2sp/checkpoint';
+import { ed25519Cosigner, mergeCosignatures } from '../../src/tlog/c2sp/cosignature';
+import { FormatError } from '../../src/tlog/c2sp/encoding';
+import { ed25519NoteSigner, formatSignerKey, NoteVerificationError, openNote, parseNote, signNote } from '../../src/tlog/c2sp/signed-note';
+import { formatTlogProof } from '../../src/tlog/c2sp/tlog-proof';
+import { cosignerVerifierFromKey, logVerifierFromKey } from '../../src/tlog/c2sp/verifier-keys';
 import { buildNotecheck, describeWithGo, notecheck, notecheckJson, NotecheckResult } from '../support/go-notecheck';
 
 /**

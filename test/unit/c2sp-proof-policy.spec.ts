@@ -1,12 +1,12 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { inclusionProof, leafHash, rootOf } from '../../src/attestation/merkle/merkle';
-import { signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
-import { ed25519Cosigner, mergeCosignatures } from '../../src/attestation/c2sp/cosignature';
-import { FormatError } from '../../src/attestation/c2sp/encoding';
-import { ed25519NoteSigner, NoteVerificationError, parseNote } from '../../src/attestation/c2sp/signed-note';
-import { formatPolicy, parsePolicy, PolicyError, quorumSatisfied, thresholdPolicy, verifyCheckpoint } from '../../src/attestation/c2sp/tlog-policy';
-import { formatTlogProof, InclusionProofError, parseTlogProof, TLOG_PROOF_HEADER, verifyTlogProof } from '../../src/attestation/c2sp/tlog-proof';
-import { cosignerVerifierFromKey } from '../../src/attestation/c2sp/verifier-keys';
+import { inclusionProof, leafHash, rootOf } from '../../src/tlog/merkle';
+import { signCheckpoint } from '../../src/tlog/c2sp/checkpoint';
+import { ed25519Cosigner, mergeCosignatures } from '../../src/tlog/c2sp/cosignature';
+import { FormatError } from '../../src/tlog/c2sp/encoding';
+import { ed25519NoteSigner, NoteVerificationError, parseNote } from '../../src/tlog/c2sp/signed-note';
+import { formatPolicy, parsePolicy, PolicyError, quorumSatisfied, thresholdPolicy, verifyCheckpoint } from '../../src/tlog/c2sp/tlog-policy';
+import { formatTlogProof, InclusionProofError, parseTlogProof, TLOG_PROOF_HEADER, verifyTlogProof } from '../../src/tlog/c2sp/tlog-proof';
+import { cosignerVerifierFromKey } from '../../src/tlog/c2sp/verifier-keys';
 
 const newKey = () => generateKeyPairSync('ed25519').privateKey;
 const ORIGIN = 'example.org/ledger';

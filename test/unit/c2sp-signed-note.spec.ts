@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { FormatError } from '../../src/attestation/c2sp/encoding';
+import { FormatError } from '../../src/tlog/c2sp/encoding';
 import {
   computeKeyId,
   ed25519NoteSigner,
@@ -15,8 +15,8 @@ import {
   parseSignerKey,
   parseVerifierKey,
   signNote,
-} from '../../src/attestation/c2sp/signed-note';
-import { verifierFromKey } from '../../src/attestation/c2sp/verifier-keys';
+} from '../../src/tlog/c2sp/signed-note';
+import { verifierFromKey } from '../../src/tlog/c2sp/verifier-keys';
 
 // c2sp.org/signed-note's example, and the one in golang.org/x/mod/sumdb/note's documentation.
 const SPEC_VKEY = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';

@@ -3,12 +3,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signCheckpoint } from '../../src/attestation/c2sp/checkpoint';
-import { ed25519NoteSigner } from '../../src/attestation/c2sp/signed-note';
-import { originHash, WitnessStateStore } from '../../src/attestation/c2sp/witness/witness-state';
-import { parseWitnessList } from '../../src/attestation/c2sp/witness/witness-client';
-import { ed25519Cosigner } from '../../src/attestation/c2sp/cosignature';
-import { FormatError } from '../../src/attestation/c2sp/encoding';
+import { signCheckpoint } from '../../src/tlog/c2sp/checkpoint';
+import { ed25519NoteSigner } from '../../src/tlog/c2sp/signed-note';
+import { originHash, WitnessStateStore } from '../../src/tlog/c2sp/witness/witness-state';
+import { parseWitnessList } from '../../src/tlog/c2sp/witness/witness-client';
+import { ed25519Cosigner } from '../../src/tlog/c2sp/cosignature';
+import { FormatError } from '../../src/tlog/c2sp/encoding';
 
 const ORIGIN = 'example.org/log';
 const log = ed25519NoteSigner(ORIGIN, generateKeyPairSync('ed25519').privateKey);

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
-import { ed25519PrivateKeyFromSeed, rawEd25519PublicKey } from '../../src/attestation/c2sp/ed25519';
+import { ed25519PrivateKeyFromSeed, rawEd25519PublicKey } from '../../src/tlog/c2sp/ed25519';
 import { signedAtProblem, signingKeyId, statementMessage, statementText } from '../../src/ledger/signed-statement';
 import { StatementRules } from '../../src/ledger/verify/statement-rules';
 import { signStatement } from '../../src/statements/statement.command';

@@ -13,7 +13,7 @@ import {
   rootOf,
   verifyConsistency,
   verifyInclusion,
-} from '../../src/attestation/merkle/merkle';
+} from '../../src/tlog/merkle';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
 const hexes = (list: Buffer[]) => list.map((b) => b.toString('hex'));

@@ -4,7 +4,7 @@ import { PeriodicTask } from '../../common/periodic-task';
 import { AppConfig } from '../../config/app-config';
 import { tryLockedTransaction } from '../../database/advisory-lock';
 import { Database } from '../../database/database';
-import { signCheckpoint } from '../c2sp/checkpoint';
+import { signCheckpoint } from '../../tlog/c2sp/checkpoint';
 import { MerkleTreeService, TREE_LOCK } from '../merkle/merkle-tree.service';
 import { LogIdentity } from '../witnessing/log-identity';
 import { WitnessedCheckpoints, WitnessStatus } from '../witnessing/witnessed-checkpoints';

@@ -1,14 +1,14 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { Database } from '../../database/database';
 import { IMMUTABLE } from '../cache-control';
 import { CheckpointService } from './checkpoint.service';
 import { LogIdentity } from '../witnessing/log-identity';
 import { SigningKeyService } from './signing-key.service';
 import { TreeSizeParam } from './dto/tree-size.param';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 /** Signed checkpoints only read, so they come from the read replica when there is one. */
 @ApiTags('transparency')

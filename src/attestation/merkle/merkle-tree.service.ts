@@ -15,7 +15,7 @@ import {
   rangeHashes,
   subtreeKey,
   subtreesFor,
-} from './merkle';
+} from '../../tlog/merkle';
 
 /** Perfect subtrees from this level up are stored in merkle_nodes; lower ones are recomputed. */
 export const STORED_MIN_LEVEL = 4;

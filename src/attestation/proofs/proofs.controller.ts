@@ -1,14 +1,14 @@
 import { Controller, Get, NotFoundException, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { InvalidInput } from '../../common/errors/common-errors';
-import { formatTlogProof } from '../c2sp/tlog-proof';
+import { formatTlogProof } from '../../tlog/c2sp/tlog-proof';
 import { WitnessedCheckpoints } from '../witnessing/witnessed-checkpoints';
 import { IMMUTABLE } from '../cache-control';
 import { MerkleTreeService } from '../merkle/merkle-tree.service';
 import { ConsistencyProofQuery, InclusionProofQuery, ReceiptQuery } from './dto/proof-queries';
-import { ApiAnswers, ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiAnswers, ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 /** RFC 9162 inclusion and consistency proofs over the sealed chain, for any sealed tree size. */
 @ApiTags('transparency')

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { StatementRules } from '../../ledger/verify/statement-rules';
-import { leafHash, nodeHash, EMPTY_ROOT } from '../merkle/merkle';
+import { leafHash, nodeHash, EMPTY_ROOT } from '../../tlog/merkle';
 import { Recorder, UsageError } from './verifier-io';
 
 /**

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import canonicalize from 'canonicalize';
-import { Checkpoint, openCheckpoint } from '../c2sp/checkpoint';
-import { parsePolicy, Policy, verifyCheckpoint } from '../c2sp/tlog-policy';
-import { verifyTlogProof } from '../c2sp/tlog-proof';
-import { leafHash, verifyConsistency } from '../merkle/merkle';
+import { Checkpoint, openCheckpoint } from '../../tlog/c2sp/checkpoint';
+import { parsePolicy, Policy, verifyCheckpoint } from '../../tlog/c2sp/tlog-policy';
+import { verifyTlogProof } from '../../tlog/c2sp/tlog-proof';
+import { leafHash, verifyConsistency } from '../../tlog/merkle';
 import { checkExport } from './export-verifier';
 import type { VerifyOptions, VerifyReport } from './verify-options';
 import { Check, FetchJson, FetchText, readJson, readText, UsageError, withSlash } from './verifier-io';

@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import { createHash, KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { leafHash, rootFromInclusionProof, verifyConsistency } from '../merkle/merkle';
+import { leafHash, rootFromInclusionProof, verifyConsistency } from '../../tlog/merkle';
 import { ed25519PublicKey, SignedTreeHead, verifyTreeHead } from '../checkpoints/signed-tree-head';
 import { checkExport } from './export-verifier';
 import { verifyWithPolicy } from './policy-verifier';
@@ -18,7 +18,7 @@ export type { VerifyOptions, VerifyReport } from './verify-options';
  * given the transaction itself, that its body hashes to the proven leaf), and a consistency
  * proof from a checkpoint saved earlier. Inputs come from JSON files or from the service's
  * public endpoints (GET /v1/public/…). Uses only node:crypto, `canonicalize` and the pure
- * Merkle functions of ../merkle/merkle.ts.
+ * Merkle functions of src/tlog/merkle.ts.
  */
 
 interface InclusionProofJson {

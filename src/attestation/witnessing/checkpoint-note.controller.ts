@@ -1,10 +1,10 @@
 import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { Database } from '../../database/database';
 import { WitnessedCheckpoints } from './witnessed-checkpoints';
-import { Answer, ApiAnswers, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { Answer, ApiAnswers, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 const CHECKPOINT_NOTE_ANSWER: Answer = {
   status: 200,

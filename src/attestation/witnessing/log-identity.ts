@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { Ed25519NoteSigner, ed25519NoteSigner } from '../c2sp/signed-note';
-import { formatPolicy, thresholdPolicy } from '../c2sp/tlog-policy';
-import { parseWitnessList, WitnessTarget } from '../c2sp/witness/witness-client';
+import { Ed25519NoteSigner, ed25519NoteSigner } from '../../tlog/c2sp/signed-note';
+import { formatPolicy, thresholdPolicy } from '../../tlog/c2sp/tlog-policy';
+import { parseWitnessList, WitnessTarget } from '../../tlog/c2sp/witness/witness-client';
 import { SigningKeyService } from '../checkpoints/signing-key.service';
 
 export interface ConfiguredWitness extends WitnessTarget {

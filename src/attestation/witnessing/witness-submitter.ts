@@ -3,7 +3,7 @@ import { PeriodicTask } from '../../common/periodic-task';
 import { AppConfig } from '../../config/app-config';
 import { tryLockedTransaction } from '../../database/advisory-lock';
 import { Database } from '../../database/database';
-import { requestCosignature, WitnessError } from '../c2sp/witness/witness-client';
+import { requestCosignature, WitnessError } from '../../tlog/c2sp/witness/witness-client';
 import { MerkleTreeService } from '../merkle/merkle-tree.service';
 import { ConfiguredWitness, LogIdentity } from './log-identity';
 import { WitnessedCheckpoints } from './witnessed-checkpoints';

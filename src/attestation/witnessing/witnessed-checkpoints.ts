@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database } from '../../database/database';
-import { cosignatureTimestamp } from '../c2sp/cosignature';
-import { formatNote, NoteSignature, parseNote } from '../c2sp/signed-note';
+import { cosignatureTimestamp } from '../../tlog/c2sp/cosignature';
+import { formatNote, NoteSignature, parseNote } from '../../tlog/c2sp/signed-note';
 import { LogIdentity } from './log-identity';
 
 /** A checkpoint as a C2SP signed note, with the cosignatures of the configured witnesses. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { IsIatiOrganisationRef, IsIatiOrganisationType } from '../../common/iati/organisation-identity';
-import { ORGANIZATION_TYPES, OrganizationType } from '../principal';
+import { ORGANIZATION_TYPES, OrganizationType } from '../../common/access/principal';
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'Northern Water Utility' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { Role, ROLES } from '../principal';
+import { Role, ROLES } from '../../common/access/principal';
 
 export class CreatePrincipalDto {
   @ApiProperty({ example: 'Grace (monitoring office)' })

@@ -1,11 +1,11 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Command } from '../../common/http/command.decorator';
-import { CurrentPrincipal } from '../current-principal.decorator';
-import { Principal } from '../principal';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
 import { RegisterSigningKeyDto } from './dto/register-signing-key.dto';
 import { SigningKeysService } from './signing-keys.service';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 @ApiTags('organizations and principals')
 @Controller('v1/principals/me/signing-keys')

@@ -6,7 +6,7 @@ import { Database } from '../../database/database';
 import { LedgerService } from '../../ledger/ledger.service';
 import { SIGNING_KEY_REGISTERED, signingKeyId, signingPublicKey } from '../../ledger/signed-statement';
 import { IdentityError } from '../identity-errors';
-import { Principal } from '../principal';
+import { Principal } from '../../common/access/principal';
 import { PrincipalsRepository } from '../principals.repository';
 import { SigningKeysRepository } from './signing-keys.repository';
 

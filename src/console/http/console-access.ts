@@ -1,5 +1,5 @@
 import { applyDecorators, Header, SetMetadata } from '@nestjs/common';
-import type { Role } from '../../auth/principal';
+import type { Role } from '../../common/access/principal';
 
 export const CONSOLE_ROLES_KEY = 'console:roles';
 export const CONSOLE_SIGNED_OUT_KEY = 'console:signed-out';

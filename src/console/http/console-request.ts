@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuthenticatedRequest, Principal } from '../../auth/principal';
+import type { AuthenticatedRequest, Principal } from '../../common/access/principal';
 import type { EvidenceUpload } from '../../evidence/evidence.service';
 
 /** The person a console request acts as, and what its forms must send back. */

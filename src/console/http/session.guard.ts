@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../../auth/principal';
+import type { Role } from '../../common/access/principal';
 import { InvalidInput } from '../../common/errors/common-errors';
 import { AppConfig } from '../../config/app-config';
 import { readEvidenceParts } from '../../evidence/evidence-upload';

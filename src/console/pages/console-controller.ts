@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { ConsoleExceptionFilter } from '../http/console-exception.filter';
 import { SessionGuard } from '../http/session.guard';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthService } from '../../auth/auth.service';
 import { GovernanceService, PrincipalView } from '../../auth/governance.service';
 import { Organization } from '../../auth/organizations.repository';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { SigningKeysService } from '../../auth/signing-keys/signing-keys.service';
 import { Database } from '../../database/database';
 import { EscrowAccountView } from '../../escrow/accounts/account.types';

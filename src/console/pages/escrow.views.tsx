@@ -1,4 +1,4 @@
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { CURRENCY_CODES } from '../../common/money/currencies';
 import { EscrowAccountView, EscrowBalances } from '../../escrow/accounts/account.types';
 import type { ApprovalPolicyView } from '../../escrow/approval-policy/approval-policy.service';

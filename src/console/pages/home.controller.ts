@@ -1,7 +1,7 @@
 import { Body, Get, Post, Redirect, Req } from '@nestjs/common';
 import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
 import { GovernanceService } from '../../auth/governance.service';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { Command } from '../../common/http/command.decorator';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { Database } from '../../database/database';

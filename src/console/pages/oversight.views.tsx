@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/principal';
+import type { Principal } from '../../common/access/principal';
 import type { EscrowAccountView } from '../../escrow/accounts/account.types';
 import type { CaseView } from '../../oversight/cases/case-view';
 import type { InspectionView } from '../../oversight/inspections/inspection-view';

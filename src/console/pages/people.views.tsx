@@ -1,4 +1,4 @@
-import { ORGANIZATION_TYPES, Principal, ROLES } from '../../auth/principal';
+import { ORGANIZATION_TYPES, Principal, ROLES } from '../../common/access/principal';
 import { h, Html } from '../html/jsx';
 import { Layout } from '../views/layout';
 import { ROLE_NAMES } from '../views/nav';

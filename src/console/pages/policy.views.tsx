@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/principal';
+import type { Principal } from '../../common/access/principal';
 import type { EscrowAccountView } from '../../escrow/accounts/account.types';
 import type { ApprovalTier } from '../../escrow/approval-policy/approval-tiers';
 import type { ApprovalPolicyView, PolicyChangeView } from '../../escrow/approval-policy/approval-policy.service';

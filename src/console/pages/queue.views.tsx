@@ -1,4 +1,4 @@
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { PrincipalView } from '../../auth/governance.service';
 import { EscrowAccountView } from '../../escrow/accounts/account.types';
 import { ReleaseRequestView } from '../../escrow/releases/release-view';

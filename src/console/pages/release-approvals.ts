@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/principal';
+import type { Principal } from '../../common/access/principal';
 import type { ReleaseRequestView } from '../../escrow/releases/release-view';
 import type { Directory } from './console-reads.service';
 

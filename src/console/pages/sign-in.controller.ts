@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Redirect, Req, Res
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { UnitOfWork } from '../../commands/unit-of-work';
 import { Command } from '../../common/http/command.decorator';
 import { AppConfig } from '../../config/app-config';

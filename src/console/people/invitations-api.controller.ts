@@ -1,16 +1,16 @@
 import { Controller, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentPrincipal } from '../../auth/current-principal.decorator';
-import { Principal } from '../../auth/principal';
-import { Roles } from '../../auth/roles.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
+import { Roles } from '../../common/access/roles.decorator';
 import { Command } from '../../common/http/command.decorator';
 import { EmptyBody } from '../../common/validation/empty-body.pipe';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { AppConfig } from '../../config/app-config';
 import { publicOrigin } from '../http/public-origin';
 import { InvitationsService } from './invitations.service';
-import { ApiJson } from '../../http/openapi/api-answer.decorator';
+import { ApiJson } from '../../common/openapi/api-answer.decorator';
 
 /** The API's way to invite a person to the console (API.md, "People in the browser"). */
 @ApiTags('organizations and principals')

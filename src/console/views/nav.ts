@@ -1,4 +1,4 @@
-import type { Role } from '../../auth/principal';
+import type { Role } from '../../common/access/principal';
 
 export interface NavItem {
   href: string;

@@ -1,4 +1,4 @@
-import type { Role } from '../../auth/principal';
+import type { Role } from '../../common/access/principal';
 import type { ConsoleRequest, ConsoleSession } from '../http/console-request';
 import { Formats, negotiateLocale } from './formats';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../../auth/current-principal.decorator';
-import { Principal } from '../../auth/principal';
-import { Roles } from '../../auth/roles.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
+import { Roles } from '../../common/access/roles.decorator';
 import { ReasonDto } from '../../common/validation/reason.dto';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { Command } from '../../common/http/command.decorator';
@@ -11,7 +11,7 @@ import { CommandContext } from '../../commands/unit-of-work';
 import { AccountsService } from './accounts.service';
 import { CreateDepositDto } from './dto/create-deposit.dto';
 import { CreateEscrowAccountDto } from './dto/create-escrow-account.dto';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 @ApiTags('escrow accounts')
 @Controller('v1/escrow-accounts')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { InvalidState, NotFound } from '../../common/errors/common-errors';
 import { groupBy } from '../../common/group-by';
 import { Money } from '../../common/money/money';

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../../auth/current-principal.decorator';
-import { Principal } from '../../auth/principal';
-import { Roles } from '../../auth/roles.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
+import { Roles } from '../../common/access/roles.decorator';
 import { Command } from '../../common/http/command.decorator';
 import { EmptyBody } from '../../common/validation/empty-body.pipe';
 import { ReasonDto } from '../../common/validation/reason.dto';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { ApprovalPolicyService } from './approval-policy.service';
 import { ProposeApprovalPolicyDto } from './dto/propose-approval-policy.dto';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 @ApiTags('approval policy')
 @Controller('v1')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../../auth/auth.service';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { FourEyesViolation, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { Database } from '../../database/database';
 import { LedgerService } from '../../ledger/ledger.service';

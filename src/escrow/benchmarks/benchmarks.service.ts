@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { Forbidden, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { Database } from '../../database/database';
 import { EvidenceService } from '../../evidence/evidence.service';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { Database } from '../../database/database';
 import { ListReleaseRequestsQuery } from './dto/list-release-requests.query';
 import { ReleaseRequestView, ReleaseViews } from './release-view';

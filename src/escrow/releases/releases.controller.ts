@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../../auth/current-principal.decorator';
-import { Principal } from '../../auth/principal';
-import { Roles } from '../../auth/roles.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
+import { Roles } from '../../common/access/roles.decorator';
 import { ReasonDto } from '../../common/validation/reason.dto';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { Command } from '../../common/http/command.decorator';
@@ -11,7 +11,7 @@ import { CreateReleaseRequestDto } from './dto/create-release-request.dto';
 import { ListReleaseRequestsQuery } from './dto/list-release-requests.query';
 import { ReleaseQueueService } from './release-queue.service';
 import { ReleasesService } from './releases.service';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 /** What any release can be refused with (ReleaseRules.assertReleasable, in this precedence). */
 const RELEASE_REFUSALS = [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../../auth/auth.service';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { Forbidden, FourEyesViolation, InvalidState } from '../../common/errors/common-errors';
 import { Money } from '../../common/money/money';
 import { parseAmount } from '../../common/money/parse-amount';

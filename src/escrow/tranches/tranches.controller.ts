@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../../auth/current-principal.decorator';
-import { Principal } from '../../auth/principal';
-import { Roles } from '../../auth/roles.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
+import { Roles } from '../../common/access/roles.decorator';
 import { ReasonDto } from '../../common/validation/reason.dto';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { Command } from '../../common/http/command.decorator';
 import { CreateTrancheDto } from './dto/create-tranche.dto';
 import { TranchesService } from './tranches.service';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 @ApiTags('tranches')
 @Controller('v1')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuthService } from '../../auth/auth.service';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { Forbidden, InvalidInput, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { groupBy } from '../../common/group-by';
 import { parseAmount } from '../../common/money/parse-amount';

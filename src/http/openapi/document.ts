@@ -1,7 +1,7 @@
 import { HttpStatus, INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ErrorCode, statusOfCode } from '../error-status';
-import { Answer } from './api-answer.decorator';
+import { ErrorCode, isErrorCode, statusOfCode } from '../error-status';
+import { Answer } from '../../common/openapi/api-answer.decorator';
 import { ERROR_BODY, errorBodySchema, errorResponse } from './error-responses';
 import { routeFacts, RouteFacts } from './route-facts';
 import { RESPONSE_SCHEMAS } from './schemas';
@@ -119,6 +119,9 @@ function errors(operation: OperationObject, route: RouteFacts): Record<string, R
   }
   if (route.throttled) add(HttpStatus.TOO_MANY_REQUESTS);
   add(HttpStatus.SERVICE_UNAVAILABLE, 'DATABASE_UNAVAILABLE');
-  for (const code of route.refusals) add(statusOfCode(code), code);
+  for (const code of route.refusals) {
+    if (!isErrorCode(code)) throw new Error(`@ApiRefusals(${JSON.stringify(code)}) on ${route.method.toUpperCase()} ${route.path}: no such error code`);
+    add(statusOfCode(code), code);
+  }
   return Object.fromEntries([...codes].sort(([a], [b]) => a - b).map(([status, set]) => [String(status), errorResponse(status, [...set])]));
 }

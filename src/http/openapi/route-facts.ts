@@ -1,11 +1,10 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { PUBLIC_KEY, ROLES_KEY } from '../../auth/roles.decorator';
-import { Role } from '../../auth/principal';
+import { PUBLIC_KEY, ROLES_KEY } from '../../common/access/roles.decorator';
+import { Role } from '../../common/access/principal';
 import { COMMAND_KEY } from '../../common/http/command.decorator';
-import { ANSWER_KEY, Answer, REFUSALS_KEY } from './api-answer.decorator';
-import type { ErrorCode } from '../error-status';
+import { ANSWER_KEY, Answer, REFUSALS_KEY } from '../../common/openapi/api-answer.decorator';
 
 /** @SkipThrottle()'s mark for the one throttler, 'default' (throttler.constants THROTTLER_SKIP, not exported). */
 const SKIP_DEFAULT_THROTTLER = 'THROTTLER:SKIPdefault';
@@ -20,7 +19,7 @@ export interface RouteFacts {
   isCommand: boolean;
   throttled: boolean;
   answers: readonly Answer[];
-  refusals: readonly ErrorCode[];
+  refusals: readonly string[];
 }
 
 /**

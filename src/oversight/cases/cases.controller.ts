@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../../auth/current-principal.decorator';
-import { Principal } from '../../auth/principal';
-import { Roles } from '../../auth/roles.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
+import { Roles } from '../../common/access/roles.decorator';
 import { Command } from '../../common/http/command.decorator';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { CasesService } from './cases.service';
@@ -10,7 +10,7 @@ import { CaseFindingDto, LiftCaseDto } from './dto/case-finding.dto';
 import { OpenCaseDto } from './dto/open-case.dto';
 import { RecoveryDto, RepaymentDto } from './dto/recovery.dto';
 import { RecoveriesService } from './recoveries.service';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 @ApiTags('violation cases')
 @Controller('v1/violation-cases')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuthService } from '../../auth/auth.service';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { Forbidden, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { AppConfig } from '../../config/app-config';
 import { Database } from '../../database/database';

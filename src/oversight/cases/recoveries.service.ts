@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { InvalidInput, InvalidState } from '../../common/errors/common-errors';
 import { Money } from '../../common/money/money';
 import { parseAmount } from '../../common/money/parse-amount';

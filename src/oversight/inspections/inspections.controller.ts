@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../../auth/current-principal.decorator';
-import { Principal } from '../../auth/principal';
-import { Roles } from '../../auth/roles.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import { Principal } from '../../common/access/principal';
+import { Roles } from '../../common/access/roles.decorator';
 import { Command } from '../../common/http/command.decorator';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
 import { DrawInspectionsDto, InspectionFindingDto, ScheduleInspectionDto } from './dto/schedule-inspection.dto';
 import { InspectionsService } from './inspections.service';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 @ApiTags('inspections')
 @Controller('v1/inspections')

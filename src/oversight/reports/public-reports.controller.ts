@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Header, Headers, Post, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { Command } from '../../common/http/command.decorator';
 import { ReportMessageDto } from './dto/report-message.dto';
 import { SubmitReportDto } from './dto/submit-report.dto';
 import { ReportRateLimitGuard } from './report-rate-limit.guard';
 import { ReportsService } from './reports.service';
-import { ApiJson, ApiRefusals } from '../../http/openapi/api-answer.decorator';
+import { ApiJson, ApiRefusals } from '../../common/openapi/api-answer.decorator';
 
 const RECEIPT_HEADER = 'x-report-receipt';
 

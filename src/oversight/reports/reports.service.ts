@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Principal } from '../../auth/principal';
+import { Principal } from '../../common/access/principal';
 import { InvalidInput, InvalidState, NotFound } from '../../common/errors/common-errors';
 import { Database } from '../../database/database';
 import { canonicalJson, sha256 } from '../../ledger/canonical-body';

@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CheckpointService } from '../../attestation/checkpoints/checkpoint.service';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { matchesEtag, REVALIDATE } from '../http/conditional-get';
 import { serveSnapshotDocument } from '../http/serve-document';
 import { PublicSnapshotService } from '../public-snapshot/public-snapshot.service';

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/roles.decorator';
+import { Public } from '../../common/access/roles.decorator';
 import { UuidParam } from '../../common/validation/uuid-param.decorator';
-import { ApiJson } from '../../http/openapi/api-answer.decorator';
+import { ApiJson } from '../../common/openapi/api-answer.decorator';
 import { TranchePageQuery } from './tranche-page.query';
 import { TranchePagesService } from './tranche-pages.service';
 

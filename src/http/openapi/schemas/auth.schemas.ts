@@ -1,4 +1,4 @@
-import { ORGANIZATION_TYPES, PRINCIPAL_STATUSES, ROLES } from '../../../auth/principal';
+import { ORGANIZATION_TYPES, PRINCIPAL_STATUSES, ROLES } from '../../../common/access/principal';
 import { dateTime, nullable, obj, oneOf, str, uuid } from './schema-kit';
 
 /** The auth answers' schemas (components.schemas): the views its services return. */

@@ -1,5 +1,4 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ErrorCode } from '../error-status';
 
 export const ANSWER_KEY = 'openapi:answers';
 export const REFUSALS_KEY = 'openapi:refusals';
@@ -24,8 +23,11 @@ export const ApiJson = (status: number, schema: string | object, description: st
 /**
  * The domain codes the route may refuse with beyond the ones every route of its kind has
  * (src/http/openapi/document.ts): each goes under its status from src/http/error-status.ts.
+ * Plain strings here, so that every feature's controllers can use this without importing the
+ * edge's mapping of all codes; the document builder refuses a code the mapping does not know,
+ * so a misspelt one stops the start-up (and the suite) instead of reaching the document.
  */
-export const ApiRefusals = (...codes: ErrorCode[]) => SetMetadata(REFUSALS_KEY, codes);
+export const ApiRefusals = (...codes: string[]) => SetMetadata(REFUSALS_KEY, codes);
 
 /** The answer to a conditional GET whose ETag still matches. */
 export const NOT_MODIFIED: Answer = { status: 304, description: 'Not modified: the If-None-Match ETag is still current' };

@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, verifyConsistency } from '../../merkle/merkle';
+import { EMPTY_ROOT, verifyConsistency } from '../../merkle';
 import { Checkpoint, parseCheckpoint } from '../checkpoint';
 import { Cosigner } from '../cosignature';
 import { FormatError } from '../encoding';

@@ -1,4 +1,4 @@
-import { rootFromInclusionProof } from '../merkle/merkle';
+import { rootFromInclusionProof } from '../merkle';
 import { Checkpoint, parseCheckpoint } from './checkpoint';
 import { decodeBase64, decodeBase64Of, FormatError, parseDecimal } from './encoding';
 import { parseNote } from './signed-note';
@@ -16,7 +16,7 @@ import { Policy, PolicyVerifiedCheckpoint, verifyCheckpoint } from './tlog-polic
  *     <blank line>
  *     <the checkpoint note, verbatim>
  *
- * The Merkle check is the project's RFC 9162 code (src/attestation/merkle/merkle.ts).
+ * The Merkle check is the project's RFC 9162 code (src/tlog/merkle.ts).
  */
 
 export const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
