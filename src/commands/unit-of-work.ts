@@ -23,7 +23,7 @@ export interface CommandContext {
  */
 export interface BatchedCommandRecord {
   principalId: string;
-  /** SHA-256 of the Idempotency-Key and the request's hash; null without a key. */
+  /** SHA-256 of the Idempotency-Key (as the store claims it); null without a key. */
   keyHash: Buffer | null;
   requestHash: Buffer | null;
   status: number;

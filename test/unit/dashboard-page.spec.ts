@@ -18,7 +18,7 @@ describe('the tranche pages cursor', () => {
       fc.property(fc.oneof(fc.string(), fc.base64String(), fc.json().map((j) => Buffer.from(j).toString('base64url'))), (text) => {
         try {
           const k = decodeTrancheCursor(text);
-          expect(Number.isSafeInteger(k.phase) && k.phase >= 1).toBe(true);
+          expect(Number.isSafeInteger(k.phase) && k.phase >= 1 && k.phase <= 2 ** 31 - 1).toBe(true);
           expect(TRANCHE_CATEGORIES).toContain(k.category);
         } catch (error) {
           expect(error).toBeInstanceOf(InvalidInput);
@@ -26,6 +26,16 @@ describe('the tranche pages cursor', () => {
         }
       }),
     );
+  });
+});
+
+describe('the tranche pages cursor at the edge of a PostgreSQL integer', () => {
+  it('refuses a phase beyond 2^31 - 1 as invalid input, before it could reach the database', () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    const cursor = (phase: number) => Buffer.from(JSON.stringify([phase, 'clinics', id])).toString('base64url');
+    expect(decodeTrancheCursor(cursor(2 ** 31 - 1)).phase).toBe(2 ** 31 - 1);
+    expect(() => decodeTrancheCursor(cursor(2 ** 31))).toThrow(InvalidInput);
+    expect(() => decodeTrancheCursor(cursor(3_000_000_000))).toThrow(/^cursor /);
   });
 });
 

@@ -55,6 +55,9 @@ export class SessionGuard implements CanActivate {
     const session = await this.sessions.current(readCookie(request, 'session'));
     if (!session) throw new SignInRequired();
     request.consoleSession = session;
+    // The role before any upload is read: a person who may not upload costs no buffered file.
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(CONSOLE_ROLES_KEY, targets);
+    if (roles && !roles.includes(session.principal.role)) throw new RoleRefused(roles);
     if (upload) {
       // Multipart: its fields (the token among them) are read only now that the session is known.
       if (!request.isMultipart()) throw new InvalidInput('file', 'must be sent as multipart/form-data, from the upload form');
@@ -65,8 +68,6 @@ export class SessionGuard implements CanActivate {
       keepBack();
     }
     if (changes && !ConsoleKey.same(sent, session.csrfToken)) throw new FormTokenRefused();
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(CONSOLE_ROLES_KEY, targets);
-    if (roles && !roles.includes(session.principal.role)) throw new RoleRefused(roles);
     // What the unit of work and the services know as the actor, as for an API key.
     request.principal = session.principal;
     return true;

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Database } from '../../database/database';
-import { isUnanswered } from '../../database/database-errors';
+import { DatabaseUnavailable, isUnanswered, translateDatabaseError } from '../../database/database-errors';
 import type { StoredAnswer } from '../../idempotency/idempotency-store';
 import { translateLedgerError } from '../../ledger/ledger-errors';
 
@@ -72,6 +72,8 @@ export class DepositBatcher implements BeforeApplicationShutdown {
   private readonly max: number;
   private readonly maxInFlight: number;
   private inFlight = 0;
+  /** The batches out, so that shutdown waits for their answers before the pool closes. */
+  private readonly booking = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Database,
@@ -86,14 +88,15 @@ export class DepositBatcher implements BeforeApplicationShutdown {
   submit(item: DepositBatchItem): Promise<DepositOutcome> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (this.waiting.length >= this.max) this.flush();
+      if (this.waiting.length >= this.max && this.inFlight < this.maxInFlight) this.flush();
       else if (!this.timer) this.timer = this.windowMs > 0 ? setTimeout(() => this.windowEnded(), this.windowMs) : setImmediate(() => this.windowEnded());
     });
   }
 
-  /** What is gathered goes out at once, while the pool is still open. */
-  beforeApplicationShutdown(): void {
-    this.flush();
+  /** What is gathered goes out at once, and is answered, while the pool is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.flush({ all: true });
+    await Promise.allSettled([...this.booking]);
   }
 
   /**
@@ -106,20 +109,23 @@ export class DepositBatcher implements BeforeApplicationShutdown {
     if (this.inFlight < this.maxInFlight) this.flush();
   }
 
-  private flush(): void {
+  /** Sends batches of what is waiting while fewer than DEPOSIT_BATCH_IN_FLIGHT are out (`all`: everything). */
+  private flush(options: { all?: boolean } = {}): void {
     if (this.timer) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);
       this.timer = undefined;
     }
-    while (this.waiting.length > 0) {
+    while (this.waiting.length > 0 && (options.all || this.inFlight < this.maxInFlight)) {
       const batch = this.waiting.splice(0, this.max);
       this.inFlight++;
-      void this.book(batch).finally(() => {
+      const booking = this.book(batch).finally(() => {
         this.inFlight--;
+        this.booking.delete(booking);
         // Those gathered meanwhile waited at least as long as this batch took: they go now.
         if (this.waiting.length > 0) this.flush();
       });
+      this.booking.add(booking);
     }
   }
 
@@ -131,8 +137,13 @@ export class DepositBatcher implements BeforeApplicationShutdown {
         [JSON.stringify(batch.map((w) => w.item))],
       );
     } catch (error) {
-      if (batch.length > 1 && !isUnanswered(error)) {
-        await Promise.all(batch.map((one) => this.book([one])));
+      // Only an error that may point at one deposit is worth booking the batch again one by one.
+      // A lost, refused or timed-out connection says nothing about any deposit, and the statement
+      // may even have committed before the answer was lost: each request gets that error (503),
+      // as a single deposit would, and a retry with its Idempotency-Key replays. Booked again one
+      // after another, not all at once: a batch that failed must not take the whole pool.
+      if (batch.length > 1 && !isUnanswered(error) && !(translateDatabaseError(error) instanceof DatabaseUnavailable)) {
+        for (const one of batch) await this.book([one]);
         return;
       }
       const refusal = translateLedgerError(error) ?? error;

@@ -24,7 +24,8 @@ export function decodeTrancheCursor(cursor: string): TrancheKey {
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid();
   const [phase, category, id] = parsed as unknown[];
-  if (!Number.isSafeInteger(phase) || (phase as number) < 1) throw invalid();
+  // A phase is a PostgreSQL integer: a larger one would reach the database as an out-of-range error (500).
+  if (!Number.isSafeInteger(phase) || (phase as number) < 1 || (phase as number) > 2_147_483_647) throw invalid();
   if (typeof category !== 'string' || !(TRANCHE_CATEGORIES as readonly string[]).includes(category)) throw invalid();
   if (typeof id !== 'string' || !UUID.test(id)) throw invalid();
   return { phase: phase as number, category: category as TrancheCategory, id };
