@@ -35,6 +35,7 @@ import { ReleasesService } from './releases/releases.service';
 import { TranchesController } from './tranches/tranches.controller';
 import { TranchesRepository } from './tranches/tranches.repository';
 import { TranchesService } from './tranches/tranches.service';
+import { RunningTotalsCheckModule } from './checks/running-totals-check.module';
 
 /**
  * The escrow domain: accounts and deposits, tranches, benchmarks and sign-offs, releases and
@@ -44,7 +45,7 @@ import { TranchesService } from './tranches/tranches.service';
  * stay inside, and other modules see only the services it exports.
  */
 @Module({
-  imports: [DatabaseModule, LedgerModule, AuthModule, CommandsModule, EvidenceModule, StatementsModule],
+  imports: [DatabaseModule, LedgerModule, AuthModule, CommandsModule, EvidenceModule, StatementsModule, RunningTotalsCheckModule],
   controllers: [AccountsController, TranchesController, BenchmarksController, ReleasesController, ApprovalPolicyController],
   providers: [
     AccountsRepository,

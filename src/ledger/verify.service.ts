@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { Database, Snapshot } from '../database/database';
+import { LEDGER_CROSS_CHECK, LedgerCrossCheck } from './verify/cross-checks';
 import { VerificationResult } from './verify/journal-rows';
 import { withJournalRows } from './verify/journal-streams';
 import { verifyJournal } from './verify/journal-verifier';
@@ -23,7 +25,14 @@ export class VerifyService {
   private running?: Run;
   private next?: Run;
 
-  constructor(private readonly database: Database) {}
+  private crossChecks?: LedgerCrossCheck[];
+
+  constructor(
+    private readonly database: Database,
+    // Absent only where the service is built by hand, outside an application (tests, the bench's
+    // journal-only timing): there are no other modules then, so no cross-checks.
+    @Optional() private readonly discovery?: DiscoveryService,
+  ) {}
 
   /**
    * Verifies the whole journal in a read-only snapshot of its own, taken after the call. On a
@@ -61,8 +70,27 @@ export class VerifyService {
 
   /** Verifies what `snapshot` sees (a test tampers in a transaction of its own and verifies that). */
   async verifyIn(snapshot: Snapshot, onProgress?: ProgressListener): Promise<VerificationResult> {
+    const journal = await this.verifyJournalIn(snapshot, onProgress);
+    if (!journal.ok) return journal;
+    // The journal is sound: the records other modules keep beside it must agree with it too.
+    for (const crossCheck of this.registeredCrossChecks()) {
+      const problem = await crossCheck.check(snapshot);
+      if (problem !== null) return { ...journal, ok: false, problem: `${crossCheck.name}: ${problem}` };
+    }
+    return journal;
+  }
+
+  private async verifyJournalIn(snapshot: Snapshot, onProgress?: ProgressListener): Promise<VerificationResult> {
     if (!onProgress) return withJournalRows(snapshot, verifyJournal);
     const [{ n }] = await snapshot.query<{ n: string }>(`SELECT count(*)::text AS n FROM journal_transactions`);
     return withJournalRows(snapshot, (rows) => verifyJournal(countedRows(rows, Number(n), onProgress)));
+  }
+
+  /** The providers marked @LedgerCrossCheckProvider() in this application, found once. */
+  private registeredCrossChecks(): LedgerCrossCheck[] {
+    this.crossChecks ??= (this.discovery?.getProviders() ?? [])
+      .filter((wrapper) => wrapper.metatype && wrapper.instance && Reflect.getMetadata(LEDGER_CROSS_CHECK, wrapper.metatype))
+      .map((wrapper) => wrapper.instance as LedgerCrossCheck);
+    return this.crossChecks;
   }
 }

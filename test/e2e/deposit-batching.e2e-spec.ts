@@ -169,6 +169,40 @@ describe('deposits booked in batches', () => {
     await expectRunningTotalsRecomputed();
   });
 
+  it('a batch whose connection is lost is answered 503 for each deposit and not booked again one by one', async () => {
+    // The batch may have committed before its answer was lost, so booking its deposits again
+    // could book them twice: each request gets the 503 instead, and a keyed retry would replay.
+    const lostId = await createEscrowAccount(t, cast.admin);
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    let answers: Promise<request.Response>[] = [];
+    try {
+      // The batch waits for this lock on the account; meanwhile its backend is terminated, once.
+      await holder.query(`SELECT 1 FROM escrow_accounts WHERE id = $1 FOR UPDATE`, [lostId]);
+      answers = Array.from({ length: 4 }, () => post(cast.donorA, lostId, { amount: '3.00' }).then((res) => res));
+      let terminated = 0;
+      for (const deadline = Date.now() + 10_000; terminated === 0 && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        const killed = await t.dataSource.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%FROM deposit_batch(%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        terminated = killed.length;
+      }
+      expect(terminated).toBeGreaterThan(0);
+      // Long enough for a wrong re-booking to start and queue on the lock, which then goes away.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    const statuses = (await Promise.all(answers)).map((res) => [res.status, res.body.code]);
+    expect(statuses).toEqual(answers.map(() => [503, 'DATABASE_UNAVAILABLE']));
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM deposits WHERE escrow_account_id = $1`, [lostId]);
+    expect(n).toBe(0);
+    await expectRunningTotalsRecomputed();
+  });
+
   const depositsOf = async (donor: TestPrincipal): Promise<number> =>
     (await t.dataSource.query(`SELECT count(*)::int AS n FROM deposits WHERE principal_id = $1`, [donor.id]))[0].n;
 
