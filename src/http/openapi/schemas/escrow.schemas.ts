@@ -4,6 +4,16 @@ import { RELEASE_STATUSES } from '../../../escrow/releases/releases.repository';
 import { TRANCHE_CATEGORIES, TRANCHE_STATUSES } from '../../../escrow/tranches/tranche.types';
 import { arr, bool, dateTime, decimal, int, nullable, obj, oneOf, ref, str, uuid } from './schema-kit';
 
+/** An account's balances, as a whole and per donor (API.md, EscrowAccount). */
+export const BALANCE_FIGURES = {
+  deposited: decimal,
+  allocated: decimal,
+  released: decimal,
+  refunded: decimal,
+  repaid: decimal,
+  unallocated: decimal,
+};
+
 /** The escrow answers' schemas (components.schemas): the views its services return. */
 export const ESCROW_SCHEMAS = {
   EscrowAccount: obj({
@@ -16,23 +26,8 @@ export const ESCROW_SCHEMAS = {
     createdAt: dateTime,
     glideNumber: nullable(str),
     responsePlanCode: nullable(str),
-    balances: obj({
-      deposited: decimal,
-      allocated: decimal,
-      released: decimal,
-      refunded: decimal,
-      repaid: decimal,
-      unallocated: decimal,
-    }),
-    donors: arr(obj({
-      organizationId: uuid,
-      deposited: decimal,
-      allocated: decimal,
-      released: decimal,
-      refunded: decimal,
-      repaid: decimal,
-      unallocated: decimal,
-    })),
+    balances: obj(BALANCE_FIGURES),
+    donors: arr(obj({ organizationId: uuid, ...BALANCE_FIGURES })),
   }),
   Deposit: obj({
     id: uuid,

@@ -17,6 +17,22 @@ const REPORT = {
   contentHash: str,
 };
 
+/** A recovery claim on a tranche with what was claimed, repaid and is outstanding. */
+const CLAIM_MOVEMENT = {
+  id: uuid,
+  caseId: uuid,
+  trancheId: uuid,
+  escrowAccountId: uuid,
+  recipientOrganizationId: uuid,
+  donorOrganizationId: uuid,
+  amount: decimal,
+  currency: str,
+  claimed: decimal,
+  repaid: decimal,
+  outstanding: decimal,
+  journalTransactionId: uuid,
+};
+
 /** The oversight answers' schemas (components.schemas): the views its services return. */
 export const OVERSIGHT_SCHEMAS = {
   ReportReceipt: obj({
@@ -81,35 +97,9 @@ export const OVERSIGHT_SCHEMAS = {
       outstanding: decimal,
     })),
   }),
-  Recovery: obj({
-    id: uuid,
-    caseId: uuid,
-    trancheId: uuid,
-    escrowAccountId: uuid,
-    recipientOrganizationId: uuid,
-    donorOrganizationId: uuid,
-    amount: decimal,
-    currency: str,
-    claimed: decimal,
-    repaid: decimal,
-    outstanding: decimal,
-    journalTransactionId: uuid,
-  }),
-  Repayment: obj({
-    id: uuid,
-    caseId: uuid,
-    trancheId: uuid,
-    escrowAccountId: uuid,
-    recipientOrganizationId: uuid,
-    donorOrganizationId: uuid,
-    amount: decimal,
-    currency: str,
-    claimed: decimal,
-    repaid: decimal,
-    outstanding: decimal,
-    journalTransactionId: uuid,
-    reference: nullable(str),
-  }),
+  Recovery: obj(CLAIM_MOVEMENT),
+  /** A repayment answers as its claim does, with the payer's reference. */
+  Repayment: obj({ ...CLAIM_MOVEMENT, reference: nullable(str) }),
   Inspection: obj({
     id: uuid,
     scope: oneOf(SCOPE_KINDS),

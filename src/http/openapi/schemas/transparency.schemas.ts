@@ -1,6 +1,7 @@
 import { ESCROW_STATUSES } from '../../../escrow/accounts/account.types';
 import { BENCHMARK_KINDS, BENCHMARK_STATUSES } from '../../../escrow/benchmarks/benchmark-status';
 import { TRANCHE_CATEGORIES, TRANCHE_STATUSES } from '../../../escrow/tranches/tranche.types';
+import { BALANCE_FIGURES } from './escrow.schemas';
 import { arr, dateTime, decimal, int, map, nullable, obj, oneOf, str, uuid } from './schema-kit';
 
 const CHECKPOINT = obj({
@@ -68,14 +69,7 @@ export const TRANSPARENCY_SCHEMAS = {
       currency: str,
       country: nullable(str),
       status: oneOf(ESCROW_STATUSES),
-      balances: obj({
-        deposited: decimal,
-        allocated: decimal,
-        released: decimal,
-        refunded: decimal,
-        repaid: decimal,
-        unallocated: decimal,
-      }),
+      balances: obj(BALANCE_FIGURES),
       trancheCounts: obj(Object.fromEntries(TRANCHE_STATUSES.map((status) => [status, int]))),
       byCategoryPhase: arr(obj({
         category: oneOf(TRANCHE_CATEGORIES),
