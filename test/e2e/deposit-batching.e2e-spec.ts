@@ -152,13 +152,22 @@ describe('deposits booked in batches', () => {
     await t.dataSource.query(`INSERT INTO ledger_accounts (code, kind, currency) VALUES ($1, 'external', 'USD')`, [
       `escrow:${brokenId}:unallocated:${cast.donorB.organizationId}`,
     ]);
-    // Unchecked against the OpenAPI document: a 500 is a bug's answer, which the document rightly
-    // does not describe; this test provokes one on purpose.
-    const unchecked = request(t.app.getHttpServer()).post(`/v1/escrow-accounts/${brokenId}/deposits`).set(cast.donorB.auth).send({ amount: '1.00' });
-    const [broken, ...others] = await Promise.all([
-      unchecked,
-      ...Array.from({ length: 6 }, () => post(cast.donorA, escrowId, { amount: '2.00' })),
-    ]);
+    // A second instance on the same database whose batch closes at exactly these 7 deposits (or
+    // after a second), so they share one statement however slowly a loaded machine sends them.
+    const seven = await startTestApp({ DATABASE_URL: t.url, DEPOSIT_BATCH_WINDOW_MS: 1000, DEPOSIT_BATCH_MAX: 7 });
+    let broken: request.Response;
+    let others: request.Response[];
+    try {
+      // Unchecked against the OpenAPI document: a 500 is a bug's answer, which the document
+      // rightly does not describe; this test provokes one on purpose.
+      const unchecked = request(seven.app.getHttpServer()).post(`/v1/escrow-accounts/${brokenId}/deposits`).set(cast.donorB.auth).send({ amount: '1.00' });
+      [broken, ...others] = await Promise.all([
+        unchecked,
+        ...Array.from({ length: 6 }, () => seven.http().post(`/v1/escrow-accounts/${escrowId}/deposits`).set(cast.donorA.auth).send({ amount: '2.00' })),
+      ]);
+    } finally {
+      await seven.close();
+    }
     // An internal error (the ledger's code goes to the logs, not to the client).
     expect(broken.status).toBe(500);
     for (const res of others) expect(res.status).toBe(201);
