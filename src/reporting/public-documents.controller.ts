@@ -31,7 +31,7 @@ export class PublicDocumentsController {
   )
   @ApiOperation({ summary: 'Get the public dashboard summary' })
   async dashboardJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.serve('dashboard', 'application/json; charset=utf-8', request, reply, async (db, at) =>
+    await serveSnapshotDocument(this.snapshots, 'dashboard', 'application/json; charset=utf-8', request, reply, async (db, at) =>
       JSON.stringify(await this.dashboard.build(db, at)),
     );
   }
@@ -40,16 +40,6 @@ export class PublicDocumentsController {
   @ApiAnswers({ status: 200, description: 'IATI 2.03 activity file: one iati-activity per escrow account', schema: { type: 'string' }, mediaTypes: ['application/xml'] }, NOT_MODIFIED)
   @ApiOperation({ summary: 'Get the IATI 2.03 activity file' })
   async iatiXml(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.serve('iati', 'application/xml; charset=utf-8', request, reply, (db) => this.iati.build(db));
-  }
-
-  private serve(
-    document: string,
-    contentType: string,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    build: Parameters<PublicSnapshotService['document']>[2],
-  ): Promise<void> {
-    return serveSnapshotDocument(this.snapshots, document, contentType, request, reply, build);
+    await serveSnapshotDocument(this.snapshots, 'iati', 'application/xml; charset=utf-8', request, reply, (db) => this.iati.build(db));
   }
 }

@@ -98,15 +98,7 @@ export class AccountsService {
       journalTransactionId: posted.id,
     });
     await this.totals.change(this.db.writer, escrowAccountId, donor.organizationId, { deposited: amount });
-    return {
-      id: depositId,
-      escrowAccountId,
-      organizationId: donor.organizationId,
-      amount: amount.toString(),
-      currency: account.currency,
-      reference: dto.reference ?? null,
-      journalTransactionId: posted.id,
-    };
+    return depositView(escrowAccountId, depositId, dto, donor, amount, posted.id);
   }
 
   /**
@@ -124,15 +116,7 @@ export class AccountsService {
     }
     const depositId = randomUUID();
     const journal = this.ledger.prepare(this.depositEvent(escrowAccountId, depositId, dto, donor, amount));
-    const view: DepositView = {
-      id: depositId,
-      escrowAccountId,
-      organizationId: donor.organizationId,
-      amount: amount.toString(),
-      currency,
-      reference: dto.reference ?? null,
-      journalTransactionId: journal.id,
-    };
+    const view = depositView(escrowAccountId, depositId, dto, donor, amount, journal.id);
     const record = this.unitOfWork.batchRecord(command);
     const result = await this.batcher.submit({
       principal: record.principalId,
@@ -287,4 +271,17 @@ export class AccountsService {
   private async view(account: EscrowAccountRow): Promise<EscrowAccountView> {
     return toEscrowAccountView(account, await this.totals.forAccounts(this.db.reader, [account.id]));
   }
+}
+
+/** The answer to a deposit, booked alone or in a batch. */
+function depositView(escrowAccountId: string, depositId: string, dto: CreateDepositDto, donor: Principal, amount: Money, journalTransactionId: string): DepositView {
+  return {
+    id: depositId,
+    escrowAccountId,
+    organizationId: donor.organizationId,
+    amount: amount.toString(),
+    currency: amount.currency,
+    reference: dto.reference ?? null,
+    journalTransactionId,
+  };
 }

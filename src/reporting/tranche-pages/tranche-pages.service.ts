@@ -2,21 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AuthService } from '../../auth/auth.service';
 import { NotFound } from '../../common/errors/common-errors';
 import { Database } from '../../database/database';
-import type { BenchmarkKind, BenchmarkStatus } from '../../escrow/benchmarks/benchmark-status';
 import { EscrowReadModel } from '../../escrow/escrow-read-model';
-import type { TrancheCategory, TrancheStatus } from '../../escrow/tranches/tranche.types';
+import type { PagedTranche } from '../../escrow/escrow-summary';
 import { decodeTrancheCursor, encodeTrancheCursor } from './tranche-cursor';
 
-export interface PublicTranche {
-  id: string;
-  category: TrancheCategory;
-  phase: number;
-  amount: string;
-  releasedAmount: string;
-  status: TrancheStatus;
-  recipient: { id: string; name: string };
-  benchmarks: { kind: BenchmarkKind; status: BenchmarkStatus }[];
-}
+/** A tranche as the public page shows it: the escrow read model's, with its recipient named. */
+export type PublicTranche = Omit<PagedTranche, 'recipientOrganizationId'> & { recipient: { id: string; name: string } };
 
 export interface PublicTranchePage {
   items: PublicTranche[];
@@ -43,15 +34,9 @@ export class TranchePagesService {
       if (!page) throw new NotFound('escrow account', escrowAccountId);
       const names = await this.identity.organizationNames(db, [...new Set(page.items.map((t) => t.recipientOrganizationId))]);
       return {
-        items: page.items.map(({ recipientOrganizationId, ...t }) => ({
-          id: t.id,
-          category: t.category,
-          phase: t.phase,
-          amount: t.amount,
-          releasedAmount: t.releasedAmount,
-          status: t.status,
+        items: page.items.map(({ recipientOrganizationId, ...tranche }) => ({
+          ...tranche,
           recipient: { id: recipientOrganizationId, name: names.get(recipientOrganizationId) ?? recipientOrganizationId },
-          benchmarks: t.benchmarks,
         })),
         nextCursor: page.next ? encodeTrancheCursor(page.next) : null,
       };
